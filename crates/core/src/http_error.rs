@@ -1,0 +1,114 @@
+use std::borrow::Cow;
+use std::fmt;
+
+use http::header::{HeaderName, HeaderValue, CONTENT_TYPE};
+use http::{HeaderMap, StatusCode};
+
+use crate::{Response, TEXT_PLAIN_UTF_8};
+
+/// An error answer made by the toolkit or by a handler: a status and a short message.
+///
+/// As a response it is plain text (`text/plain; charset=utf-8`, body = the message) and it
+/// carries itself in the response extensions, so an [`ErrorRenderer`](crate::ErrorRenderer)
+/// can later render every such answer another way (JSON for an API) without knowing which
+/// middleware made it.
+///
+/// # Examples
+///
+/// ```
+/// use shallot_core::{HttpError, IntoResponse};
+///
+/// let res = HttpError::bad_request("Malformed JSON").into_response();
+/// assert_eq!(res.status(), 400);
+/// assert_eq!(res.headers()["content-type"], "text/plain; charset=utf-8");
+/// assert_eq!(HttpError::of(&res).unwrap().message(), "Malformed JSON");
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HttpError {
+    status: StatusCode,
+    message: Cow<'static, str>,
+    headers: HeaderMap,
+}
+
+impl HttpError {
+    /// An error answer with this status and message.
+    pub fn new(status: StatusCode, message: impl Into<Cow<'static, str>>) -> Self {
+        Self {
+            status,
+            message: message.into(),
+            headers: HeaderMap::new(),
+        }
+    }
+
+    /// An error answer with this status and its canonical reason as the message
+    /// (`404` → `Not Found`).
+    pub fn from_status(status: StatusCode) -> Self {
+        Self::new(status, status.canonical_reason().unwrap_or("Error"))
+    }
+
+    /// `400 Bad Request` with this message.
+    pub fn bad_request(message: impl Into<Cow<'static, str>>) -> Self {
+        Self::new(StatusCode::BAD_REQUEST, message)
+    }
+
+    /// `404 Not Found`, body `Not Found`.
+    pub fn not_found() -> Self {
+        Self::from_status(StatusCode::NOT_FOUND)
+    }
+
+    /// `500 Internal Server Error` with this message. The message is sent to the client, so
+    /// it must not reveal internals; log the details instead.
+    pub fn internal(message: impl Into<Cow<'static, str>>) -> Self {
+        Self::new(StatusCode::INTERNAL_SERVER_ERROR, message)
+    }
+
+    /// Adds a header to the answer (`Allow` on a 405, `Content-Range` on a 416, ...); a
+    /// renderer keeps it.
+    #[must_use]
+    pub fn with_header(mut self, name: HeaderName, value: HeaderValue) -> Self {
+        self.headers.append(name, value);
+        self
+    }
+
+    /// The status of the answer.
+    pub fn status(&self) -> StatusCode {
+        self.status
+    }
+
+    /// The message, sent as the body by the default renderer.
+    pub fn message(&self) -> &str {
+        &self.message
+    }
+
+    /// The extra headers of the answer.
+    pub fn headers(&self) -> &HeaderMap {
+        &self.headers
+    }
+
+    /// The error a response was made from, if it was made from one.
+    pub fn of(res: &Response) -> Option<&Self> {
+        res.extensions().get::<Self>()
+    }
+}
+
+impl fmt::Display for HttpError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.status.as_u16(), self.message)
+    }
+}
+
+impl std::error::Error for HttpError {}
+
+impl crate::IntoResponse for HttpError {
+    fn into_response(self) -> Response {
+        let mut res = Response::new(self.message.clone().into_owned().into());
+        *res.status_mut() = self.status;
+        let headers = res.headers_mut();
+        headers.insert(CONTENT_TYPE, TEXT_PLAIN_UTF_8);
+        for (name, value) in &self.headers {
+            headers.append(name.clone(), value.clone());
+        }
+        res.extensions_mut().insert(self);
+        res
+    }
+}
