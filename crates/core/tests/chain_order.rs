@@ -25,7 +25,7 @@ impl Middleware for Trace {
         let name = self.name;
         Box::pin(async move {
             let res = next.run(req).await;
-            log.lock().unwrap().push(format!("leave {name}"));
+            log.lock().expect("log lock").push(format!("leave {name}"));
             res
         })
     }

@@ -1,1 +1,61 @@
+//! The hyper 1 server adapter for shallot: serves any [`Handler`](shallot_core::Handler)
+//! (usually a whole pile) over HTTP/1.1 and HTTP/2.
+//!
+//! ```
+//! use shallot_core::{chain_middleware, Request};
+//! use shallot_hyper::Server;
+//!
+//! # #[tokio::main(flavor = "current_thread")] async fn main() -> std::io::Result<()> {
+//! let app = chain_middleware(()).apply(|_req: Request| async { "hi user!" });
+//! let server = Server::bind("127.0.0.1:0").await?;
+//! println!("listening on http://{}", server.local_addr());
+//! // `serve` runs until SIGINT or SIGTERM; `serve_until` until a future completes.
+//! server.serve_until(app, async {}).await?;
+//! # Ok(()) }
+//! ```
+//!
+//! # Behaviour
+//!
+//! | condition | answer |
+//! |---|---|
+//! | HTTP/1.1 request without `Host`, with two, or with an invalid one | `400`, `Bad Request: missing or invalid Host`, connection closed |
+//! | request body over the limit (2 MiB by default), by `content-length` or as it arrives | `413`, `Payload Too Large`, connection closed without reading the rest |
+//! | request head over 64 KiB | `431` (from hyper), connection closed |
+//! | request head not complete within 30 s | connection closed |
+//! | chunked body broken off or malformed | `400`, `Bad Request: unreadable body`, connection closed |
+//! | the handler panics | `500`, `Internal Server Error`; the panic is logged; the server keeps serving |
+//! | a streamed body panics | the connection is closed (the status line is already sent) |
+//! | SIGINT, SIGTERM or the shutdown future | stop accepting; in-flight requests finish within the grace period (10 s) |
+//!
+//! Connection errors are logged at `debug` level through the `log` crate, never printed.
+//!
+//! # Options
+//!
+//! See [`Server`]: `with_body_limit`, `with_max_header_bytes`, `with_header_read_timeout`,
+//! `with_grace_period`, `with_error_renderer`.
 
+mod catch_panic;
+mod host;
+mod request_body;
+mod server;
+mod service;
+mod shutdown;
+
+pub use catch_panic::GuardedBody;
+pub use server::{
+    Server, DEFAULT_BODY_LIMIT, DEFAULT_GRACE_PERIOD, DEFAULT_HEADER_READ_TIMEOUT,
+    DEFAULT_MAX_HEADER_BYTES,
+};
+pub use shutdown::shutdown_signal;
+
+/// Binds `addr` and serves `handler` until SIGINT or SIGTERM, with the default options.
+///
+/// # Errors
+///
+/// Fails when the address cannot be bound or the signal handlers cannot be installed.
+pub async fn serve(
+    addr: impl tokio::net::ToSocketAddrs,
+    handler: impl shallot_core::Handler,
+) -> std::io::Result<()> {
+    Server::bind(addr).await?.serve(handler).await
+}

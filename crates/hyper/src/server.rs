@@ -1,0 +1,246 @@
+use std::fmt;
+use std::future::Future;
+use std::io;
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+
+use hyper_util::rt::{TokioExecutor, TokioIo, TokioTimer};
+use hyper_util::server::conn::auto;
+use hyper_util::server::graceful::GracefulShutdown;
+use shallot_core::{ConnectionInfo, ErrorRenderer, Handler};
+use tokio::net::{TcpListener, TcpStream, ToSocketAddrs};
+
+use crate::service::{handle, Shared};
+
+/// The default request body limit: 2 MiB.
+pub const DEFAULT_BODY_LIMIT: usize = 2 * 1024 * 1024;
+/// The default cap on a request's header block: 64 KiB.
+pub const DEFAULT_MAX_HEADER_BYTES: usize = 64 * 1024;
+/// The default time a client has to send a whole request head: 30 s.
+pub const DEFAULT_HEADER_READ_TIMEOUT: Duration = Duration::from_secs(30);
+/// The default time in-flight requests get to finish after a shutdown signal: 10 s.
+pub const DEFAULT_GRACE_PERIOD: Duration = Duration::from_secs(10);
+
+/// A bound HTTP server, configured and ready to serve a handler.
+///
+/// It speaks HTTP/1.1 (keep-alive, pipelining) and HTTP/2 with prior knowledge (h2c) on the
+/// same port.
+///
+/// # Examples
+///
+/// ```
+/// use shallot_hyper::Server;
+/// use shallot_core::Request;
+///
+/// # #[tokio::main(flavor = "current_thread")] async fn main() -> std::io::Result<()> {
+/// let server = Server::bind("127.0.0.1:0").await?.with_body_limit(1024);
+/// let addr = server.local_addr();
+/// assert_ne!(addr.port(), 0);
+/// // Serve until the future completes (here: at once, so the example ends).
+/// server
+///     .serve_until(|_req: Request| async { "hi user!" }, async {})
+///     .await?;
+/// # Ok(()) }
+/// ```
+pub struct Server {
+    listener: TcpListener,
+    local_addr: SocketAddr,
+    body_limit: usize,
+    max_header_bytes: usize,
+    header_read_timeout: Duration,
+    grace_period: Duration,
+    error_renderer: Option<Arc<dyn ErrorRenderer>>,
+}
+
+impl Server {
+    /// Binds a listener on `addr`; port `0` picks a free port (see [`Server::local_addr`]).
+    ///
+    /// # Errors
+    ///
+    /// Fails when the address cannot be resolved or bound.
+    pub async fn bind(addr: impl ToSocketAddrs) -> io::Result<Self> {
+        Self::from_listener(TcpListener::bind(addr).await?)
+    }
+
+    /// Serves on a listener bound elsewhere.
+    ///
+    /// # Errors
+    ///
+    /// Fails when the listener's address cannot be read.
+    pub fn from_listener(listener: TcpListener) -> io::Result<Self> {
+        let local_addr = listener.local_addr()?;
+        Ok(Self {
+            listener,
+            local_addr,
+            body_limit: DEFAULT_BODY_LIMIT,
+            max_header_bytes: DEFAULT_MAX_HEADER_BYTES,
+            header_read_timeout: DEFAULT_HEADER_READ_TIMEOUT,
+            grace_period: DEFAULT_GRACE_PERIOD,
+            error_renderer: None,
+        })
+    }
+
+    /// The address the server listens on, with the real port.
+    pub fn local_addr(&self) -> SocketAddr {
+        self.local_addr
+    }
+
+    /// The largest request body read, in bytes; a larger one is answered `413` without being
+    /// read whole, and the connection is closed. Default: [`DEFAULT_BODY_LIMIT`].
+    #[must_use]
+    pub fn with_body_limit(mut self, bytes: usize) -> Self {
+        self.body_limit = bytes;
+        self
+    }
+
+    /// The largest request head (request line and headers), in bytes; a larger one is
+    /// answered `431`. Values under 8 KiB are raised to 8 KiB (hyper's floor).
+    /// Default: [`DEFAULT_MAX_HEADER_BYTES`].
+    #[must_use]
+    pub fn with_max_header_bytes(mut self, bytes: usize) -> Self {
+        self.max_header_bytes = bytes.max(8 * 1024);
+        self
+    }
+
+    /// How long a client has to send a whole request head once it starts one; a slower
+    /// client is disconnected. Default: [`DEFAULT_HEADER_READ_TIMEOUT`].
+    #[must_use]
+    pub fn with_header_read_timeout(mut self, timeout: Duration) -> Self {
+        self.header_read_timeout = timeout;
+        self
+    }
+
+    /// How long in-flight requests get to finish after a shutdown signal before the server
+    /// stops anyway. Default: [`DEFAULT_GRACE_PERIOD`].
+    #[must_use]
+    pub fn with_grace_period(mut self, grace: Duration) -> Self {
+        self.grace_period = grace;
+        self
+    }
+
+    /// Renders every error answer (those of the pile and the server's own: 400, 413, 500)
+    /// with this renderer instead of plain text.
+    #[must_use]
+    pub fn with_error_renderer(mut self, renderer: impl ErrorRenderer) -> Self {
+        self.error_renderer = Some(Arc::new(renderer));
+        self
+    }
+
+    /// Serves `handler` until SIGINT (Ctrl-C) or SIGTERM, then shuts down gracefully.
+    ///
+    /// # Errors
+    ///
+    /// Fails when the signal handlers cannot be installed.
+    pub async fn serve(self, handler: impl Handler) -> io::Result<()> {
+        let signal = crate::shutdown_signal()?;
+        self.serve_until(handler, signal).await
+    }
+
+    /// Serves `handler` until `shutdown` completes, then stops accepting, lets in-flight
+    /// requests finish within the grace period, and returns.
+    ///
+    /// # Errors
+    ///
+    /// Never fails today; the `Result` leaves room for listener errors that cannot be
+    /// retried.
+    pub async fn serve_until(
+        self,
+        handler: impl Handler,
+        shutdown: impl Future<Output = ()>,
+    ) -> io::Result<()> {
+        let shared = Arc::new(Shared {
+            handler: Arc::new(handler),
+            body_limit: self.body_limit,
+            error_renderer: self.error_renderer.clone(),
+        });
+        let builder = Arc::new(self.connection_builder());
+        let graceful = GracefulShutdown::new();
+        tokio::pin!(shutdown);
+        loop {
+            tokio::select! {
+                accepted = self.listener.accept() => match accepted {
+                    Ok((stream, remote)) => {
+                        spawn_connection(stream, remote, self.local_addr, &shared, &builder, &graceful);
+                    }
+                    Err(error) => accept_failed(error).await,
+                },
+                () = &mut shutdown => break,
+            }
+        }
+        drop(self.listener);
+        log::debug!("shutting down: {} connections open", graceful.count());
+        if tokio::time::timeout(self.grace_period, graceful.shutdown())
+            .await
+            .is_err()
+        {
+            log::warn!(
+                "grace period of {:?} ended with requests still in flight",
+                self.grace_period
+            );
+        }
+        Ok(())
+    }
+
+    fn connection_builder(&self) -> auto::Builder<TokioExecutor> {
+        let mut builder = auto::Builder::new(TokioExecutor::new());
+        builder
+            .http1()
+            .timer(TokioTimer::new())
+            .header_read_timeout(self.header_read_timeout)
+            .max_buf_size(self.max_header_bytes)
+            .pipeline_flush(true)
+            .keep_alive(true);
+        builder
+            .http2()
+            .timer(TokioTimer::new())
+            .max_header_list_size(u32::try_from(self.max_header_bytes).unwrap_or(u32::MAX));
+        builder
+    }
+}
+
+fn spawn_connection(
+    stream: TcpStream,
+    remote: SocketAddr,
+    local: SocketAddr,
+    shared: &Arc<Shared>,
+    builder: &Arc<auto::Builder<TokioExecutor>>,
+    graceful: &GracefulShutdown,
+) {
+    // Small answers must not wait for Nagle's algorithm (an extra 40 ms with delayed ACKs).
+    if let Err(error) = stream.set_nodelay(true) {
+        log::debug!("set_nodelay failed for {remote}: {error}");
+    }
+    let info = ConnectionInfo::new(remote, local, false);
+    let shared = Arc::clone(shared);
+    let service = hyper::service::service_fn(move |req| handle(Arc::clone(&shared), info, req));
+    let connection = builder
+        .serve_connection(TokioIo::new(stream), service)
+        .into_owned();
+    let connection = graceful.watch(connection);
+    tokio::spawn(async move {
+        if let Err(error) = connection.await {
+            log::debug!("connection from {remote} ended with an error: {error}");
+        }
+    });
+}
+
+/// Accept errors are mostly transient (a client reset before accept, or the process out of
+/// file descriptors). Waiting a little keeps an fd shortage from turning into a busy loop.
+async fn accept_failed(error: io::Error) {
+    log::debug!("accept failed: {error}");
+    tokio::time::sleep(Duration::from_millis(50)).await;
+}
+
+impl fmt::Debug for Server {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Server")
+            .field("local_addr", &self.local_addr)
+            .field("body_limit", &self.body_limit)
+            .field("max_header_bytes", &self.max_header_bytes)
+            .field("header_read_timeout", &self.header_read_timeout)
+            .field("grace_period", &self.grace_period)
+            .field("error_renderer", &self.error_renderer.is_some())
+            .finish()
+    }
+}
