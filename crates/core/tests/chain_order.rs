@@ -19,7 +19,7 @@ impl Middleware for Trace {
     fn call(&self, req: Request, next: Next) -> BoxFuture<Response> {
         self.log
             .lock()
-            .unwrap()
+            .expect("log lock")
             .push(format!("enter {}", self.name));
         let log = Arc::clone(&self.log);
         let name = self.name;
