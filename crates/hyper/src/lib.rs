@@ -22,6 +22,7 @@
 //! | request body over the limit (2 MiB by default), by `content-length` or as it arrives | `413`, `Payload Too Large`, connection closed without reading the rest |
 //! | request head over 64 KiB | `431` (from hyper), connection closed |
 //! | request head not complete within 30 s | connection closed |
+//! | the server closes a connection the client still writes on | the answer is followed by a FIN and the client's bytes are drained for up to 2 s, so the answer is not lost to a RST |
 //! | chunked body broken off or malformed | `400`, `Bad Request: unreadable body`, connection closed |
 //! | the handler panics | `500`, `Internal Server Error`; the panic is logged; the server keeps serving |
 //! | a streamed body panics | the connection is closed (the status line is already sent) |
@@ -36,6 +37,7 @@
 
 mod catch_panic;
 mod host;
+mod lingering_stream;
 mod request_body;
 mod server;
 mod service;

@@ -11,6 +11,7 @@ use hyper_util::server::graceful::GracefulShutdown;
 use shallot_core::{ConnectionInfo, ErrorRenderer, Handler};
 use tokio::net::{TcpListener, TcpStream, ToSocketAddrs};
 
+use crate::lingering_stream::LingeringStream;
 use crate::service::{handle, Shared};
 
 /// The default request body limit: 2 MiB.
@@ -189,7 +190,9 @@ impl Server {
             .timer(TokioTimer::new())
             .header_read_timeout(self.header_read_timeout)
             .max_buf_size(self.max_header_bytes)
-            .pipeline_flush(true)
+            // `pipeline_flush` stays off: with it, hyper 1.12 closes the connection without
+            // flushing its own error answers (the 431 for a head too large is lost).
+            // Pipelined requests are still answered in order, each flushed on its own.
             .keep_alive(true);
         builder
             .http2()
@@ -215,7 +218,7 @@ fn spawn_connection(
     let shared = Arc::clone(shared);
     let service = hyper::service::service_fn(move |req| handle(Arc::clone(&shared), info, req));
     let connection = builder
-        .serve_connection(TokioIo::new(stream), service)
+        .serve_connection(TokioIo::new(LingeringStream::new(stream)), service)
         .into_owned();
     let connection = graceful.watch(connection);
     tokio::spawn(async move {

@@ -1,0 +1,110 @@
+//! A handler panic becomes a 500 while the server keeps serving; shutdown drains in flight.
+
+mod common;
+
+use std::time::Duration;
+
+use common::{bind, raw, start, status_of};
+use shallot_core::{JsonErrors, Request};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::TcpStream;
+
+async fn app(req: Request) -> String {
+    match req.uri().path() {
+        "/panic" => panic!("deliberate panic for the test"),
+        "/slow" => {
+            tokio::time::sleep(Duration::from_millis(800)).await;
+            "slept".to_owned()
+        }
+        _ => "fine".to_owned(),
+    }
+}
+
+#[tokio::test]
+async fn a_panicking_handler_gets_500_and_the_connection_and_server_live_on() {
+    let server = start(bind().await, app).await;
+    let res = raw(
+        server.addr,
+        b"GET /panic HTTP/1.1\r\nHost: a\r\n\r\nGET /after HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n",
+    )
+    .await;
+    assert_eq!(status_of(&res), 500, "{res}");
+    assert!(res.contains("Internal Server Error"));
+    assert!(
+        res.ends_with("fine"),
+        "the next request on the same connection: {res}"
+    );
+
+    let again = raw(
+        server.addr,
+        b"GET / HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n",
+    )
+    .await;
+    assert_eq!(status_of(&again), 200);
+}
+
+#[tokio::test]
+async fn the_error_renderer_applies_to_the_servers_own_answers() {
+    let server = start(bind().await.with_error_renderer(JsonErrors), app).await;
+    let res = raw(
+        server.addr,
+        b"GET /panic HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n",
+    )
+    .await;
+    assert_eq!(status_of(&res), 500);
+    assert!(res.contains("application/json"), "{res}");
+    assert!(
+        res.ends_with(r#"{"status":500,"error":"Internal Server Error"}"#),
+        "{res}"
+    );
+}
+
+#[tokio::test]
+async fn shutdown_lets_an_in_flight_request_finish_and_stops_accepting() {
+    let mut server = start(bind().await, app).await;
+    let mut stream = TcpStream::connect(server.addr).await.unwrap();
+    stream
+        .write_all(b"GET /slow HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n")
+        .await
+        .unwrap();
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    server.stop();
+
+    let mut answer = Vec::new();
+    tokio::time::timeout(Duration::from_secs(5), stream.read_to_end(&mut answer))
+        .await
+        .expect("the in-flight answer arrives")
+        .unwrap();
+    let answer = String::from_utf8_lossy(&answer);
+    assert_eq!(status_of(&answer), 200);
+    assert!(answer.ends_with("slept"));
+
+    tokio::time::timeout(Duration::from_secs(5), &mut server.task)
+        .await
+        .expect("the server stops once drained")
+        .unwrap()
+        .unwrap();
+    assert!(
+        TcpStream::connect(server.addr).await.is_err(),
+        "no longer accepting"
+    );
+}
+
+#[tokio::test]
+async fn shutdown_gives_up_after_the_grace_period() {
+    let mut server = start(
+        bind().await.with_grace_period(Duration::from_millis(100)),
+        app,
+    )
+    .await;
+    let mut stream = TcpStream::connect(server.addr).await.unwrap();
+    stream
+        .write_all(b"GET /slow HTTP/1.1\r\nHost: a\r\n\r\n")
+        .await
+        .unwrap();
+    tokio::time::sleep(Duration::from_millis(100)).await;
+    server.stop();
+    let started = std::time::Instant::now();
+    (&mut server.task).await.unwrap().unwrap();
+    assert!(started.elapsed() < Duration::from_millis(600));
+}

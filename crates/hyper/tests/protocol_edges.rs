@@ -1,0 +1,190 @@
+//! The adapter's answers to requests that hyper alone would accept or mishandle, over raw
+//! sockets so that no client library sanitises the bytes.
+
+mod common;
+
+use std::time::{Duration, Instant};
+
+use common::{bind, raw, read_to_close, start, status_of};
+use shallot_core::Request;
+use tokio::io::AsyncWriteExt;
+use tokio::net::TcpStream;
+
+async fn echo_len(req: Request) -> String {
+    format!("got {} bytes", req.body().len())
+}
+
+#[tokio::test]
+async fn a_plain_request_is_answered() {
+    let server = start(bind().await, echo_len).await;
+    let res = raw(
+        server.addr,
+        b"GET / HTTP/1.1\r\nHost: a.test\r\nConnection: close\r\n\r\n",
+    )
+    .await;
+    assert_eq!(status_of(&res), 200);
+    assert!(res.ends_with("got 0 bytes"), "{res}");
+}
+
+#[tokio::test]
+async fn an_http11_request_without_host_is_400() {
+    let server = start(bind().await, echo_len).await;
+    let res = raw(server.addr, b"GET / HTTP/1.1\r\n\r\n").await;
+    assert_eq!(status_of(&res), 400);
+    assert!(
+        res.contains("Bad Request: missing or invalid Host"),
+        "{res}"
+    );
+}
+
+#[tokio::test]
+async fn duplicated_or_invalid_hosts_are_400() {
+    let server = start(bind().await, echo_len).await;
+    for request in [
+        &b"GET / HTTP/1.1\r\nHost: a.test\r\nHost: b.test\r\n\r\n"[..],
+        b"GET / HTTP/1.1\r\nHost: user@a.test\r\n\r\n",
+        b"GET / HTTP/1.1\r\nHost: a b\r\n\r\n",
+    ] {
+        let res = raw(server.addr, request).await;
+        assert_eq!(status_of(&res), 400, "{}", String::from_utf8_lossy(request));
+    }
+}
+
+#[tokio::test]
+async fn an_http10_request_may_omit_host() {
+    let server = start(bind().await, echo_len).await;
+    let res = raw(server.addr, b"GET / HTTP/1.0\r\n\r\n").await;
+    assert_eq!(status_of(&res), 200);
+}
+
+#[tokio::test]
+async fn a_body_over_the_limit_by_content_length_is_413_before_it_is_sent() {
+    let server = start(bind().await.with_body_limit(1024), echo_len).await;
+    // Only the head is sent: the answer must come without the server waiting for the body.
+    let mut stream = TcpStream::connect(server.addr).await.unwrap();
+    stream
+        .write_all(b"POST / HTTP/1.1\r\nHost: a.test\r\nContent-Length: 1025\r\n\r\n")
+        .await
+        .unwrap();
+    let res = read_to_close(&mut stream).await;
+    assert_eq!(status_of(&res), 413, "{res}");
+    assert!(
+        res.to_ascii_lowercase().contains("connection: close"),
+        "{res}"
+    );
+}
+
+#[tokio::test]
+async fn a_chunked_body_growing_over_the_limit_is_413() {
+    let server = start(bind().await.with_body_limit(1024), echo_len).await;
+    let mut request =
+        b"POST / HTTP/1.1\r\nHost: a.test\r\nTransfer-Encoding: chunked\r\n\r\n".to_vec();
+    for _ in 0..3 {
+        request.extend_from_slice(b"200\r\n");
+        request.extend_from_slice(&[b'x'; 0x200]);
+        request.extend_from_slice(b"\r\n");
+    }
+    request.extend_from_slice(b"0\r\n\r\n");
+    let res = raw(server.addr, &request).await;
+    assert_eq!(status_of(&res), 413, "{res}");
+}
+
+#[tokio::test]
+async fn a_body_at_the_limit_is_read_whole() {
+    let server = start(bind().await.with_body_limit(1024), echo_len).await;
+    let mut request =
+        b"POST / HTTP/1.1\r\nHost: a.test\r\nContent-Length: 1024\r\nConnection: close\r\n\r\n"
+            .to_vec();
+    request.extend_from_slice(&[b'x'; 1024]);
+    let res = raw(server.addr, &request).await;
+    assert_eq!(status_of(&res), 200);
+    assert!(res.ends_with("got 1024 bytes"), "{res}");
+}
+
+#[tokio::test]
+async fn a_header_block_over_the_cap_is_431() {
+    let server = start(bind().await.with_max_header_bytes(16 * 1024), echo_len).await;
+    let mut request = b"GET / HTTP/1.1\r\nHost: a.test\r\n".to_vec();
+    for i in 0..40 {
+        request.extend_from_slice(format!("X-Filler-{i}: {}\r\n", "v".repeat(1000)).as_bytes());
+    }
+    request.extend_from_slice(b"\r\n");
+    let res = raw(server.addr, &request).await;
+    assert_eq!(status_of(&res), 431, "{res}");
+}
+
+#[tokio::test]
+async fn a_client_trickling_its_header_a_byte_a_second_is_cut_off() {
+    let server = start(
+        bind()
+            .await
+            .with_header_read_timeout(Duration::from_secs(2)),
+        echo_len,
+    )
+    .await;
+    let mut stream = TcpStream::connect(server.addr).await.unwrap();
+    let started = Instant::now();
+    let request = b"GET / HTTP/1.1\r\nHost: a.test\r\nX-Slow: aaaaaaaaaaaaaaaaaaaa\r\n\r\n";
+    let mut cut_off = false;
+    // At most 10 bytes, one a second: the server must hang up well before the head ends.
+    for byte in request.iter().take(10) {
+        if stream.write_all(&[*byte]).await.is_err() {
+            cut_off = true;
+            break;
+        }
+        tokio::time::sleep(Duration::from_secs(1)).await;
+    }
+    if !cut_off {
+        let rest = read_to_close(&mut stream).await;
+        assert!(
+            !rest.contains(" 200 "),
+            "the trickled request was served: {rest}"
+        );
+    }
+    assert!(started.elapsed() < Duration::from_secs(8));
+}
+
+#[tokio::test]
+async fn keep_alive_serves_several_requests_on_one_connection_and_pipelining_keeps_order() {
+    let server = start(bind().await, |req: Request| async move {
+        req.uri().path().to_owned()
+    })
+    .await;
+    let res = raw(
+        server.addr,
+        b"GET /one HTTP/1.1\r\nHost: a\r\n\r\nGET /two HTTP/1.1\r\nHost: a\r\n\r\nGET /three HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n",
+    )
+    .await;
+    let one = res.find("/one").expect("first answer");
+    let two = res.find("/two").expect("second answer");
+    let three = res.find("/three").expect("third answer");
+    assert!(one < two && two < three, "{res}");
+    assert_eq!(res.matches("HTTP/1.1 200").count(), 3);
+}
+
+#[tokio::test]
+async fn a_413_reaches_a_client_that_is_still_sending_its_body() {
+    let server = start(bind().await.with_body_limit(64 * 1024), echo_len).await;
+    let mut stream = TcpStream::connect(server.addr).await.unwrap();
+    let body_len = 1024 * 1024;
+    stream
+        .write_all(
+            format!("POST / HTTP/1.1\r\nHost: a.test\r\nContent-Length: {body_len}\r\n\r\n")
+                .as_bytes(),
+        )
+        .await
+        .unwrap();
+    // Keep sending after the server has answered, as a real uploading client does; the
+    // writes may start failing once the server stops reading, which is fine.
+    let chunk = vec![b'x'; 64 * 1024];
+    for _ in 0..(body_len / chunk.len()) {
+        if tokio::time::timeout(Duration::from_millis(500), stream.write_all(&chunk))
+            .await
+            .map_or(true, |r| r.is_err())
+        {
+            break;
+        }
+    }
+    let res = read_to_close(&mut stream).await;
+    assert_eq!(status_of(&res), 413, "{res}");
+}
