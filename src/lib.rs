@@ -1,2 +1,39 @@
-//! shallot: a Rust HTTP handler toolkit. Facade crate; filled in below.
+//! shallot: a Rust HTTP handler toolkit. An HTTP exchange is one async function call, and
+//! nearly every feature is a middleware wrapping that call.
+//!
+//! This facade re-exports the core ([`Request`], [`Response`], [`Handler`], [`Middleware`],
+//! [`chain_middleware`], the [`test`](mod@test) client) and, behind cargo features that are all on by
+//! default, the server adapter and each feature crate.
+//!
+//! ```
+//! use shallot::{chain_middleware, test, HttpError, Request};
+//! use shallot::router::{get, wrap_routes};
+//!
+//! # #[tokio::main(flavor = "current_thread")] async fn main() {
+//! let app = chain_middleware((
+//!     wrap_routes([get("/hello", |_req: Request| async { "hi user!" })]).unwrap(),
+//! ))
+//! .apply(|_req: Request| async { HttpError::not_found() });
+//!
+//! test::get("/hello").send(&app).await.assert_status(200).assert_body("hi user!");
+//! test::get("/nope").send(&app).await.assert_status(404).assert_body("Not Found");
+//! # }
+//! ```
+//!
+//! | feature | module | crate |
+//! |---|---|---|
+//! | (always) | the root | `shallot-core` |
+//! | `hyper` | [`server`] | `shallot-hyper` |
+//! | `router` | [`router`] | `shallot-router` |
+
 pub use shallot_core::*;
+
+#[cfg(feature = "hyper")]
+pub use shallot_hyper as server;
+
+#[cfg(feature = "router")]
+pub use shallot_router as router;
+
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeDoctests;

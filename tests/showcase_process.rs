@@ -1,0 +1,137 @@
+//! The showcase as a process: the start-up line, `--addr` / `SHALLOT_ADDR`, and a graceful
+//! exit 0 on SIGTERM or SIGINT that lets an in-flight request finish.
+
+mod common;
+
+use std::io::{BufRead, BufReader};
+use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+/// `cargo test` builds the examples next to the test binaries' folder.
+fn showcase_binary() -> PathBuf {
+    let exe = std::env::current_exe().expect("test binary path");
+    let profile_dir = exe
+        .parent()
+        .and_then(|deps| deps.parent())
+        .expect("target/<profile>");
+    let binary = profile_dir.join("examples").join("showcase");
+    assert!(
+        binary.exists(),
+        "{} is missing: cargo test builds it (or run `cargo build --example showcase`)",
+        binary.display()
+    );
+    binary
+}
+
+struct Running {
+    child: Child,
+    addr: String,
+}
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        // Only the child this test started is ever killed, by its own PID.
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn spawn(args: &[&str], env: &[(&str, &str)]) -> Running {
+    let mut command = Command::new(showcase_binary());
+    command
+        .args(args)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null());
+    command
+        .env_remove("SHALLOT_ADDR")
+        .env_remove("SHALLOT_STATIC");
+    for (key, value) in env {
+        command.env(key, value);
+    }
+    let mut child = command.spawn().expect("start the showcase");
+    let stdout = child.stdout.take().expect("piped stdout");
+    let mut line = String::new();
+    BufReader::new(stdout)
+        .read_line(&mut line)
+        .expect("read the first line");
+    let addr = line
+        .strip_prefix("listening on http://")
+        .unwrap_or_else(|| panic!("unexpected first line {line:?}"))
+        .trim_end_matches('\n')
+        .to_owned();
+    Running { child, addr }
+}
+
+fn signal(child: &Child, name: &str) {
+    let status = Command::new("kill")
+        .arg(format!("-{name}"))
+        .arg(child.id().to_string())
+        .status()
+        .expect("run kill");
+    assert!(status.success());
+}
+
+fn wait_exit(child: &mut Child, limit: Duration) -> std::process::ExitStatus {
+    let started = Instant::now();
+    loop {
+        if let Some(status) = child.try_wait().expect("poll the child") {
+            return status;
+        }
+        assert!(
+            started.elapsed() < limit,
+            "the showcase did not exit within {limit:?}"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+#[tokio::test]
+async fn it_prints_the_real_address_once_listening_and_serves_there() {
+    let running = spawn(&["--addr", "127.0.0.1:0"], &[]);
+    assert!(running.addr.starts_with("127.0.0.1:"));
+    assert_ne!(running.addr, "127.0.0.1:0");
+    let res = common::get(&format!("http://{}/hello", running.addr)).await;
+    assert_eq!(res.text(), "hi user!");
+}
+
+#[tokio::test]
+async fn the_address_can_come_from_the_environment() {
+    let running = spawn(&[], &[("SHALLOT_ADDR", "127.0.0.1:0")]);
+    let res = common::get(&format!("http://{}/", running.addr)).await;
+    assert_eq!(res.status, 200);
+}
+
+async fn graceful_exit_on(signal_name: &str) {
+    let mut running = spawn(&["--addr", "127.0.0.1:0"], &[]);
+    let url = format!("http://{}/slow?ms=1500", running.addr);
+    let in_flight = tokio::spawn(async move { common::get(&url).await });
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    signal(&running.child, signal_name);
+
+    let res = in_flight.await.expect("the in-flight request task");
+    assert_eq!((res.status.as_u16(), res.text()), (200, "slept 1500 ms"));
+    let status = wait_exit(&mut running.child, Duration::from_secs(10));
+    assert_eq!(status.code(), Some(0), "exit status after {signal_name}");
+}
+
+#[tokio::test]
+async fn sigterm_lets_the_in_flight_request_finish_then_exits_0() {
+    graceful_exit_on("TERM").await;
+}
+
+#[tokio::test]
+async fn sigint_lets_the_in_flight_request_finish_then_exits_0() {
+    graceful_exit_on("INT").await;
+}
+
+#[test]
+fn a_bad_argument_is_refused_with_exit_code_1() {
+    let output = Command::new(showcase_binary())
+        .arg("--bogus")
+        .output()
+        .expect("run the showcase");
+    assert_eq!(output.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&output.stderr).contains("unknown argument `--bogus`"));
+    assert!(output.stdout.is_empty());
+}
