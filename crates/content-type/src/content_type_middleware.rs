@@ -1,0 +1,142 @@
+use std::fmt;
+use std::sync::Arc;
+
+use shallot_core::http::header::CONTENT_TYPE;
+use shallot_core::http::{HeaderValue, StatusCode};
+use shallot_core::{BoxFuture, Middleware, Next, Request, Response, APPLICATION_OCTET_STREAM};
+
+use crate::guess::{path_extension, with_charset};
+use crate::guess_content_type;
+
+/// Fills in `content-type` from the request path; see the crate docs.
+pub fn wrap_content_type() -> ContentTypeMiddleware {
+    ContentTypeMiddleware::new()
+}
+
+/// The middleware made by [`wrap_content_type`].
+#[derive(Clone)]
+pub struct ContentTypeMiddleware {
+    options: Arc<Options>,
+}
+
+#[derive(Clone)]
+struct Options {
+    default: HeaderValue,
+    mappings: Vec<(String, HeaderValue)>,
+}
+
+impl Default for ContentTypeMiddleware {
+    fn default() -> Self {
+        Self {
+            options: Arc::new(Options {
+                default: APPLICATION_OCTET_STREAM,
+                mappings: Vec::new(),
+            }),
+        }
+    }
+}
+
+impl ContentTypeMiddleware {
+    /// mime_guess's table, `application/octet-stream` for the unknown.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// The content type for paths whose extension is unknown, or absent
+    /// (default: `application/octet-stream`).
+    #[must_use]
+    pub fn with_default(mut self, content_type: HeaderValue) -> Self {
+        Arc::make_mut(&mut self.options).default = content_type;
+        self
+    }
+
+    /// Maps an extension (with or without its leading dot, any case) to a content type,
+    /// before the built-in table. Text types get `; charset=utf-8` unless they name one.
+    ///
+    /// # Errors
+    ///
+    /// Returns the middleware unchanged with an error when the content type is not valid
+    /// header text.
+    pub fn with_mapping(
+        mut self,
+        extension: &str,
+        content_type: &str,
+    ) -> Result<Self, InvalidContentType> {
+        if HeaderValue::from_str(content_type).is_err() {
+            return Err(InvalidContentType(content_type.to_owned()));
+        }
+        let extension = extension.trim_start_matches('.').to_ascii_lowercase();
+        let options = Arc::make_mut(&mut self.options);
+        options.mappings.retain(|(known, _)| *known != extension);
+        options
+            .mappings
+            .push((extension, with_charset(content_type)));
+        Ok(self)
+    }
+
+    /// The content type this middleware gives a response to `path`.
+    pub fn content_type_for(&self, path: &str) -> HeaderValue {
+        let Some(extension) = path_extension(path) else {
+            return self.options.default.clone();
+        };
+        self.options
+            .mappings
+            .iter()
+            .find(|(known, _)| known.eq_ignore_ascii_case(extension))
+            .map(|(_, value)| value.clone())
+            .or_else(|| guess_content_type(extension))
+            .unwrap_or_else(|| self.options.default.clone())
+    }
+}
+
+/// A content type given to [`ContentTypeMiddleware::with_mapping`] that is not valid header
+/// text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InvalidContentType(pub String);
+
+impl fmt::Display for InvalidContentType {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "invalid content type `{}`", self.0)
+    }
+}
+
+impl std::error::Error for InvalidContentType {}
+
+/// Sets `content-type` on `res` from `path` when it has none and may carry content: not on
+/// 1xx, 204 or 304 answers, which have no body to describe.
+pub fn content_type_response(
+    middleware: &ContentTypeMiddleware,
+    path: &str,
+    mut res: Response,
+) -> Response {
+    let status = res.status();
+    if res.headers().contains_key(CONTENT_TYPE)
+        || status.is_informational()
+        || status == StatusCode::NO_CONTENT
+        || status == StatusCode::NOT_MODIFIED
+    {
+        return res;
+    }
+    let value = middleware.content_type_for(path);
+    res.headers_mut().insert(CONTENT_TYPE, value);
+    res
+}
+
+impl Middleware for ContentTypeMiddleware {
+    fn call(&self, req: Request, next: Next) -> BoxFuture<Response> {
+        // The URI is shared bytes, so this clone is a reference count, not a copy.
+        let uri = req.uri().clone();
+        let this = self.clone();
+        let fut = next.run(req);
+        Box::pin(async move { content_type_response(&this, uri.path(), fut.await) })
+    }
+}
+
+impl fmt::Debug for ContentTypeMiddleware {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ContentTypeMiddleware")
+            .field("default", &self.options.default)
+            .field("mappings", &self.options.mappings)
+            .finish()
+    }
+}

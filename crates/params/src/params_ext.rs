@@ -1,0 +1,73 @@
+use shallot_core::Request;
+
+use crate::params_middleware::LazyParams;
+use crate::ParamMap;
+
+/// What a request without parameters answers: an empty map, no allocation.
+static EMPTY: ParamMap = ParamMap::new();
+
+fn empty() -> &'static ParamMap {
+    &EMPTY
+}
+
+/// Query and form parameters of a request, parsed on first use and then kept.
+///
+/// Without [`wrap_parameters`](crate::wrap_parameters) in the pile every map is empty.
+///
+/// # Examples
+///
+/// ```
+/// use shallot_core::{chain_middleware, test, Request};
+/// use shallot_params::{wrap_parameters, ParamsExt};
+///
+/// # #[tokio::main(flavor = "current_thread")] async fn main() {
+/// let app = chain_middleware((wrap_parameters(),)).apply(|req: Request| async move {
+///     format!("{:?}", req.params().get_all("a"))
+/// });
+/// test::post("/?a=1", "a=2&b=3")
+///     .header("content-type", "application/x-www-form-urlencoded")
+///     .send(&app)
+///     .await
+///     .assert_body(r#"["1", "2"]"#);
+/// # }
+/// ```
+pub trait ParamsExt {
+    /// The query string's parameters.
+    fn query_params(&self) -> &ParamMap;
+
+    /// The form body's parameters (`application/x-www-form-urlencoded` bodies only).
+    fn form_params(&self) -> &ParamMap;
+
+    /// Both merged, query values first for each name.
+    fn params(&self) -> &ParamMap;
+}
+
+impl ParamsExt for Request {
+    fn query_params(&self) -> &ParamMap {
+        let Some(LazyParams(lazy)) = self.extensions().get::<LazyParams>() else {
+            return empty();
+        };
+        lazy.query.get_or_init(|| {
+            ParamMap::parse(self.uri().query().unwrap_or("").as_bytes(), lazy.keep_blank)
+        })
+    }
+
+    fn form_params(&self) -> &ParamMap {
+        let Some(LazyParams(lazy)) = self.extensions().get::<LazyParams>() else {
+            return empty();
+        };
+        if !lazy.has_form {
+            return empty();
+        }
+        lazy.form
+            .get_or_init(|| ParamMap::parse(self.body(), lazy.keep_blank))
+    }
+
+    fn params(&self) -> &ParamMap {
+        let Some(LazyParams(lazy)) = self.extensions().get::<LazyParams>() else {
+            return empty();
+        };
+        lazy.merged
+            .get_or_init(|| self.query_params().merged_with(self.form_params()))
+    }
+}
