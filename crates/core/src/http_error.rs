@@ -2,7 +2,7 @@ use std::borrow::Cow;
 use std::fmt;
 
 use http::header::{HeaderName, HeaderValue, CONTENT_TYPE};
-use http::{HeaderMap, StatusCode};
+use http::StatusCode;
 
 use crate::{Response, TEXT_PLAIN_UTF_8};
 
@@ -27,7 +27,7 @@ use crate::{Response, TEXT_PLAIN_UTF_8};
 pub struct HttpError {
     status: StatusCode,
     message: Cow<'static, str>,
-    headers: HeaderMap,
+    headers: Vec<(HeaderName, HeaderValue)>,
 }
 
 impl HttpError {
@@ -36,7 +36,7 @@ impl HttpError {
         Self {
             status,
             message: message.into(),
-            headers: HeaderMap::new(),
+            headers: Vec::new(),
         }
     }
 
@@ -66,7 +66,7 @@ impl HttpError {
     /// renderer keeps it.
     #[must_use]
     pub fn with_header(mut self, name: HeaderName, value: HeaderValue) -> Self {
-        self.headers.append(name, value);
+        self.headers.push((name, value));
         self
     }
 
@@ -80,8 +80,8 @@ impl HttpError {
         &self.message
     }
 
-    /// The extra headers of the answer.
-    pub fn headers(&self) -> &HeaderMap {
+    /// The extra headers of the answer, in the order they were added.
+    pub fn headers(&self) -> &[(HeaderName, HeaderValue)] {
         &self.headers
     }
 
