@@ -28,7 +28,7 @@ fn app(key: Option<Key>) -> ChainHandler {
 }
 
 fn cookie_pair(set_cookie: &str) -> &str {
-    set_cookie.split(';').next().unwrap()
+    set_cookie.split(';').next().expect("a cookie pair")
 }
 
 #[tokio::test]
