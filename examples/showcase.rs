@@ -9,13 +9,18 @@ use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use shallot::http::header::{HeaderValue, CONTENT_TYPE};
-use shallot::http::Method;
+use serde_json::Value;
+use shallot::content_type::wrap_content_type;
+use shallot::cookies::{wrap_cookies, CookiesExt, CookiesResponseExt, SameSite, SetCookie};
+use shallot::http::header::CONTENT_TYPE;
+use shallot::http::{Method, StatusCode};
+use shallot::json::{json, require_json, wrap_json, JsonExt, MALFORMED_JSON};
+use shallot::params::{wrap_parameters, ParamsExt};
 use shallot::router::{get, group, route, wrap_routes, RouterExt, RouterMiddleware};
 use shallot::server::Server;
 use shallot::{
-    chain_middleware, Body, ChainHandler, HttpError, Request, Response, APPLICATION_OCTET_STREAM,
-    TEXT_PLAIN_UTF_8,
+    chain_middleware, status, Body, ChainHandler, HttpError, Request, Response,
+    APPLICATION_OCTET_STREAM, TEXT_PLAIN_UTF_8,
 };
 
 /// The largest `chunks` accepted by `/stream`.
@@ -30,6 +35,11 @@ pub fn routes() -> Result<RouterMiddleware, shallot::router::Error> {
         get("/hello", hello),
         get("/hello/{index}", hello_index).named("hello-index"),
         route("/echo", [Method::GET, Method::PUT, Method::POST], echo),
+        get("/json", json_hello),
+        route("/json", [Method::PUT, Method::POST], json_received).with(require_json()),
+        route("/params", [Method::GET, Method::POST], params),
+        get("/cookies", cookies_get),
+        route("/cookies", Method::POST, cookies_post),
         get("/stream", stream),
         group("/api/v1", [get("/students/{id}/{session?}", student)]),
         get("/files/{*path}", files),
@@ -39,10 +49,18 @@ pub fn routes() -> Result<RouterMiddleware, shallot::router::Error> {
     ])
 }
 
-/// The whole pile over the default handler (404). `static_dir` is served under `/static`.
+/// The whole pile over the default handler (404), outermost first.
+/// `static_dir` is served under `/static`.
 pub fn app(static_dir: &Path) -> Result<ChainHandler, shallot::router::Error> {
     let _ = static_dir;
-    Ok(chain_middleware((routes()?,)).apply(not_found))
+    Ok(chain_middleware((
+        wrap_content_type(),
+        routes()?,
+        wrap_cookies(),
+        wrap_json(),
+        wrap_parameters(),
+    ))
+    .apply(not_found))
 }
 
 async fn not_found(_req: Request) -> HttpError {
@@ -68,8 +86,126 @@ async fn echo(req: Request) -> Response {
     res
 }
 
+async fn json_hello(_req: Request) -> Response {
+    json(&serde_json::json!({"hello": "world"}))
+}
+
+async fn json_received(req: Request) -> Result<Response, HttpError> {
+    let value = req
+        .json_value()
+        .ok_or_else(|| HttpError::bad_request(MALFORMED_JSON))?;
+    Ok(json(&serde_json::json!({ "received": value })))
+}
+
+async fn params(req: Request) -> Result<Response, HttpError> {
+    // Written by hand so each map keeps its names in order of appearance.
+    let body = format!(
+        r#"{{"query_params":{},"form_params":{},"params":{}}}"#,
+        to_json(req.query_params())?,
+        to_json(req.form_params())?,
+        to_json(req.params())?,
+    );
+    let mut res = Response::new(Body::from(body));
+    res.headers_mut()
+        .insert(CONTENT_TYPE, shallot::json::APPLICATION_JSON);
+    Ok(res)
+}
+
+fn to_json(map: &shallot::params::ParamMap) -> Result<String, HttpError> {
+    serde_json::to_string(map).map_err(|_| HttpError::internal("Internal Server Error"))
+}
+
+async fn cookies_get(req: Request) -> Response {
+    let cookies: serde_json::Map<String, Value> = req
+        .cookies()
+        .iter()
+        .map(|(name, value)| (name.to_owned(), Value::from(value)))
+        .collect();
+    json(&cookies)
+}
+
+/// Sets and deletes exactly the cookies of a body in the showcase's cookie data model.
+async fn cookies_post(req: Request) -> Result<Response, HttpError> {
+    let parsed;
+    let body = match req.json_value() {
+        Some(value) => value,
+        // A client that forgot the JSON content type still sent JSON.
+        None => {
+            parsed = serde_json::from_slice::<Value>(req.body())
+                .map_err(|_| HttpError::bad_request(MALFORMED_JSON))?;
+            &parsed
+        }
+    };
+    let Value::Object(specs) = body else {
+        return Err(HttpError::bad_request(
+            "the body must be a JSON object of cookies",
+        ));
+    };
+    let mut res = status(StatusCode::NO_CONTENT);
+    for (name, spec) in specs {
+        res.set_cookie(cookie_from_spec(name, spec)?);
+    }
+    Ok(res)
+}
+
+fn cookie_from_spec(name: &str, spec: &Value) -> Result<SetCookie, HttpError> {
+    let bad = |what: &str| HttpError::bad_request(format!("cookie `{name}`: {what}"));
+    let attributes = match spec {
+        Value::Null => return Ok(SetCookie::removal(name)),
+        Value::Object(attributes) => attributes,
+        _ => return Err(bad("must be an object or null")),
+    };
+    let value = match attributes.get("value") {
+        Some(Value::String(text)) => text.clone(),
+        Some(value @ (Value::Number(_) | Value::Bool(_))) => value.to_string(),
+        _ => return Err(bad("`value` must be a string, a number or a boolean")),
+    };
+    let mut cookie = SetCookie::new(name, value);
+    for (attribute, value) in attributes {
+        cookie = match (attribute.to_ascii_lowercase().as_str(), value) {
+            ("value", _) | (_, Value::Null) => cookie,
+            ("expires", Value::Number(at)) => cookie
+                .with_expires_at(at.as_f64().unwrap_or(f64::NAN))
+                .map_err(|e| bad(&e.to_string()))?,
+            ("expires", Value::String(text)) => cookie
+                .with_expires_text(text.clone())
+                .map_err(|e| bad(&e.to_string()))?,
+            ("path", Value::String(path)) => cookie.with_path(path.clone()),
+            ("domain", Value::String(domain)) => cookie.with_domain(domain.clone()),
+            ("max-age", Value::Number(seconds)) => {
+                let seconds = seconds
+                    .as_f64()
+                    .filter(|s| s.is_finite())
+                    .ok_or_else(|| bad("bad `max-age`"))?;
+                #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)] // clamped
+                let seconds = seconds.clamp(0.0, u32::MAX.into()) as u64;
+                cookie.with_max_age(Duration::from_secs(seconds))
+            }
+            ("secure", Value::Bool(on)) => cookie.with_secure(*on),
+            ("httponly", Value::Bool(on)) => cookie.with_http_only(*on),
+            ("partitioned", Value::Bool(on)) => cookie.with_partitioned(*on),
+            ("samesite", Value::String(mode)) => {
+                cookie.with_same_site(match mode.to_ascii_lowercase().as_str() {
+                    "strict" => SameSite::Strict,
+                    "lax" => SameSite::Lax,
+                    "none" => SameSite::None,
+                    _ => return Err(bad("`samesite` must be Strict, Lax or None")),
+                })
+            }
+            (
+                "expires" | "path" | "domain" | "max-age" | "secure" | "httponly" | "partitioned"
+                | "samesite",
+                _,
+            ) => return Err(bad(&format!("`{attribute}` has the wrong type"))),
+            // Unknown attributes are ignored, as browsers ignore unknown cookie attributes.
+            _ => cookie,
+        };
+    }
+    Ok(cookie)
+}
+
 async fn stream(req: Request) -> Result<Response, HttpError> {
-    let chunks = match query_value(&req, "chunks") {
+    let chunks = match req.query_params().get("chunks") {
         None => 3,
         Some(value) => value
             .parse::<u32>()
@@ -84,14 +220,10 @@ async fn stream(req: Request) -> Result<Response, HttpError> {
 }
 
 async fn student(req: Request) -> Response {
-    let value = serde_json::json!({
+    json(&serde_json::json!({
         "id": req.param("id"),
         "session": req.param("session"),
-    });
-    let mut res = Response::new(Body::from(value.to_string()));
-    res.headers_mut()
-        .insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
-    res
+    }))
 }
 
 async fn files(req: Request) -> String {
@@ -105,7 +237,7 @@ async fn url(req: Request) -> Result<String, HttpError> {
 }
 
 async fn slow(req: Request) -> Result<String, HttpError> {
-    let ms = match query_value(&req, "ms") {
+    let ms = match req.query_params().get("ms") {
         None => 1000,
         Some(value) => value
             .parse::<u64>()
@@ -119,16 +251,6 @@ async fn slow(req: Request) -> Result<String, HttpError> {
 
 async fn panic(_req: Request) -> Response {
     panic!("the /panic route panics on purpose")
-}
-
-/// The first value of a query parameter, as written (the showcase only reads numbers).
-fn query_value<'a>(req: &'a Request, name: &str) -> Option<&'a str> {
-    req.uri()
-        .query()?
-        .split('&')
-        .filter_map(|pair| pair.split_once('=').or(Some((pair, ""))))
-        .find(|(key, _)| *key == name)
-        .map(|(_, value)| value)
 }
 
 /// Start-up options, from the command line or the environment.

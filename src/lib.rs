@@ -25,6 +25,10 @@
 //! | (always) | the root | `shallot-core` |
 //! | `hyper` | [`server`] | `shallot-hyper` |
 //! | `router` | [`router`] | `shallot-router` |
+//! | `json` | [`json`] | `shallot-json` |
+//! | `params` | [`params`] | `shallot-params` |
+//! | `content-type` | [`content_type`] | `shallot-content-type` |
+//! | `cookies` | [`cookies`] | `shallot-cookies` (`secure-cookies` adds signed and private cookies) |
 
 pub use shallot_core::*;
 
@@ -33,6 +37,18 @@ pub use shallot_hyper as server;
 
 #[cfg(feature = "router")]
 pub use shallot_router as router;
+
+#[cfg(feature = "json")]
+pub use shallot_json as json;
+
+#[cfg(feature = "params")]
+pub use shallot_params as params;
+
+#[cfg(feature = "content-type")]
+pub use shallot_content_type as content_type;
+
+#[cfg(feature = "cookies")]
+pub use shallot_cookies as cookies;
 
 #[cfg(doctest)]
 #[doc = include_str!("../README.md")]

@@ -36,7 +36,7 @@ pub trait RouterExt {
     fn param(&self, name: &str) -> Option<&str>;
 
     /// Every route parameter, in pattern order, percent-decoded.
-    fn params(&self) -> Vec<(&str, &str)>;
+    fn route_params(&self) -> Vec<(&str, &str)>;
 
     /// The pattern of the matched route, as written in the table (`/hello/{index}`).
     fn matched_route(&self) -> Option<String>;
@@ -61,7 +61,7 @@ impl RouterExt for Request {
             .map(|(_, value)| value.as_str())
     }
 
-    fn params(&self) -> Vec<(&str, &str)> {
+    fn route_params(&self) -> Vec<(&str, &str)> {
         self.extensions()
             .get::<RouteMatch>()
             .map(|found| {

@@ -5,7 +5,7 @@ use shallot_router::{get, route, wrap_routes, Route, RouterExt};
 
 async fn describe(req: Request) -> String {
     let params: Vec<String> = req
-        .params()
+        .route_params()
         .iter()
         .map(|(k, v)| format!("{k}={v}"))
         .collect();
