@@ -29,7 +29,7 @@ const MAX_CHUNKS: u32 = 10_000;
 const MAX_SLEEP_MS: u64 = 30_000;
 
 /// The route table of the showcase.
-pub fn routes() -> Result<RouterMiddleware, shallot::router::Error> {
+pub(crate) fn routes() -> Result<RouterMiddleware, shallot::router::Error> {
     wrap_routes([
         get("/", hello),
         get("/hello", hello),
@@ -51,7 +51,7 @@ pub fn routes() -> Result<RouterMiddleware, shallot::router::Error> {
 
 /// The whole pile over the default handler (404), outermost first.
 /// `static_dir` is served under `/static`.
-pub fn app(static_dir: &Path) -> Result<ChainHandler, shallot::router::Error> {
+pub(crate) fn app(static_dir: &Path) -> Result<ChainHandler, shallot::router::Error> {
     let _ = static_dir;
     Ok(chain_middleware((
         wrap_content_type(),
