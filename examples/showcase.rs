@@ -18,6 +18,7 @@ use shallot::json::{json, require_json, wrap_json, JsonExt, MALFORMED_JSON};
 use shallot::params::{wrap_parameters, ParamsExt};
 use shallot::router::{get, group, route, wrap_routes, RouterExt, RouterMiddleware};
 use shallot::server::Server;
+use shallot::static_files::wrap_static;
 use shallot::{
     chain_middleware, status, Body, ChainHandler, HttpError, Request, Response,
     APPLICATION_OCTET_STREAM, TEXT_PLAIN_UTF_8,
@@ -51,10 +52,10 @@ pub(crate) fn routes() -> Result<RouterMiddleware, shallot::router::Error> {
 
 /// The whole pile over the default handler (404), outermost first.
 /// `static_dir` is served under `/static`.
-pub(crate) fn app(static_dir: &Path) -> Result<ChainHandler, shallot::router::Error> {
-    let _ = static_dir;
+pub(crate) fn app(static_dir: &Path) -> Result<ChainHandler, Box<dyn std::error::Error>> {
     Ok(chain_middleware((
         wrap_content_type(),
+        wrap_static("/static", static_dir)?,
         routes()?,
         wrap_cookies(),
         wrap_json(),

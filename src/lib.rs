@@ -28,6 +28,7 @@
 //! | `json` | [`json`] | `shallot-json` |
 //! | `params` | [`params`] | `shallot-params` |
 //! | `content-type` | [`content_type`] | `shallot-content-type` |
+//! | `static` | [`static_files`] | `shallot-static` |
 //! | `cookies` | [`cookies`] | `shallot-cookies` (`secure-cookies` adds signed and private cookies) |
 
 pub use shallot_core::*;
@@ -49,6 +50,9 @@ pub use shallot_content_type as content_type;
 
 #[cfg(feature = "cookies")]
 pub use shallot_cookies as cookies;
+
+#[cfg(feature = "static")]
+pub use shallot_static as static_files;
 
 #[cfg(doctest)]
 #[doc = include_str!("../README.md")]

@@ -16,6 +16,7 @@ example!(json, "../examples/json.rs");
 example!(params, "../examples/params.rs");
 example!(content_type, "../examples/content_type.rs");
 example!(cookies, "../examples/cookies.rs");
+example!(static_files, "../examples/static_files.rs");
 
 #[tokio::test]
 async fn hello_answers_with_a_server_header() {
@@ -91,4 +92,22 @@ async fn cookies_counts_visits() {
         .await
         .assert_body("visit number 5\n")
         .assert_header("set-cookie", "visits=5; HttpOnly; SameSite=Lax; Path=/");
+}
+
+#[tokio::test]
+async fn static_files_serves_the_assets_with_caching() {
+    let app = static_files::app().unwrap();
+    test::get("/")
+        .send(&app)
+        .await
+        .assert_status(200)
+        .assert_header("cache-control", "public, max-age=60")
+        .assert_header("content-type", "text/html; charset=utf-8");
+    test::get("/docs/hello.txt")
+        .header("range", "bytes=0-4")
+        .send(&app)
+        .await
+        .assert_status(206)
+        .assert_body("hello");
+    test::get("/nothing").send(&app).await.assert_status(404);
 }

@@ -135,3 +135,83 @@ fn a_bad_argument_is_refused_with_exit_code_1() {
     assert!(String::from_utf8_lossy(&output.stderr).contains("unknown argument `--bogus`"));
     assert!(output.stdout.is_empty());
 }
+
+/// The resident memory of a process, in KiB, from /proc.
+fn rss_kib(pid: u32) -> u64 {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).expect("read /proc status");
+    status
+        .lines()
+        .find_map(|line| line.strip_prefix("VmRSS:"))
+        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
+        .expect("a VmRSS line")
+}
+
+#[cfg(target_os = "linux")]
+#[tokio::test]
+async fn a_file_over_64_mib_streams_with_bounded_server_memory_even_when_the_client_stalls() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+    let folder = std::env::temp_dir().join(format!("shallot-big-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&folder);
+    std::fs::create_dir_all(&folder).unwrap();
+    let size: u64 = 80 * 1024 * 1024;
+    let file = std::fs::File::create(folder.join("big.bin")).unwrap();
+    file.set_len(size).unwrap(); // sparse: reads as zeros, costs no disk
+
+    let running = spawn(
+        &[
+            "--addr",
+            "127.0.0.1:0",
+            "--static",
+            folder.to_str().unwrap(),
+        ],
+        &[],
+    );
+    let pid = running.child.id();
+    // Warm up the pile so the baseline includes the runtime's steady state.
+    assert_eq!(
+        common::get(&format!("http://{}/static/big.bin", running.addr))
+            .await
+            .body
+            .len() as u64,
+        size
+    );
+    let baseline = rss_kib(pid);
+
+    let mut stream = tokio::net::TcpStream::connect(&running.addr).await.unwrap();
+    stream
+        .write_all(b"GET /static/big.bin HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n")
+        .await
+        .unwrap();
+    let mut buf = vec![0u8; 64 * 1024];
+    let mut received = stream.read(&mut buf).await.unwrap() as u64;
+    // Stall: the server must wait for the client, not read the file ahead into memory.
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    let stalled = rss_kib(pid);
+    loop {
+        let n = tokio::time::timeout(Duration::from_secs(30), stream.read(&mut buf))
+            .await
+            .expect("the download keeps flowing")
+            .unwrap();
+        if n == 0 {
+            break;
+        }
+        received += n as u64;
+    }
+    let after = rss_kib(pid);
+    std::fs::remove_dir_all(&folder).unwrap();
+
+    assert!(
+        received > size,
+        "headers and all {size} bytes arrive, got {received}"
+    );
+    let limit = 16 * 1024; // KiB: a few chunk buffers and socket buffers, never the file
+    assert!(
+        stalled < baseline + limit,
+        "stalled: {stalled} KiB vs baseline {baseline} KiB"
+    );
+    assert!(
+        after < baseline + limit,
+        "after: {after} KiB vs baseline {baseline} KiB"
+    );
+}

@@ -1,0 +1,52 @@
+use std::fs::Metadata;
+use std::path::{Path, PathBuf};
+
+/// A regular file found under the root.
+#[derive(Debug)]
+pub(crate) struct Found {
+    pub(crate) path: PathBuf,
+    pub(crate) metadata: Metadata,
+}
+
+/// Resolves `relative` under `root` (already canonical): every symlink is followed, and the
+/// final path must still lie under `root` unless `follow_outside` allows symlinks out. A
+/// folder resolves to its `index` file, checked the same way.
+pub(crate) async fn resolve(
+    root: &Path,
+    relative: &Path,
+    index: Option<&str>,
+    follow_outside: bool,
+) -> Option<Found> {
+    let found = resolve_one(root, &root.join(relative), follow_outside).await?;
+    if found.metadata.is_file() {
+        return Some(found);
+    }
+    if found.metadata.is_dir() {
+        let index = resolve_one(root, &found.path.join(index?), follow_outside).await?;
+        return index.metadata.is_file().then_some(index);
+    }
+    None
+}
+
+/// The sibling `<file>.<extension>` (a precompressed variant), under the same rules.
+pub(crate) async fn sibling(
+    root: &Path,
+    file: &Path,
+    extension: &str,
+    follow_outside: bool,
+) -> Option<Found> {
+    let mut name = file.file_name()?.to_os_string();
+    name.push(".");
+    name.push(extension);
+    let found = resolve_one(root, &file.with_file_name(name), follow_outside).await?;
+    found.metadata.is_file().then_some(found)
+}
+
+async fn resolve_one(root: &Path, candidate: &Path, follow_outside: bool) -> Option<Found> {
+    let path = tokio::fs::canonicalize(candidate).await.ok()?;
+    if !follow_outside && !path.starts_with(root) {
+        return None;
+    }
+    let metadata = tokio::fs::metadata(&path).await.ok()?;
+    Some(Found { path, metadata })
+}

@@ -1,0 +1,395 @@
+use std::fmt;
+use std::io::SeekFrom;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use bytes::Bytes;
+use shallot_core::http::header::{
+    ACCEPT_ENCODING, ACCEPT_RANGES, CACHE_CONTROL, CONTENT_ENCODING, CONTENT_LENGTH, CONTENT_RANGE,
+    CONTENT_TYPE, ETAG, LAST_MODIFIED, RANGE, VARY,
+};
+use shallot_core::http::{HeaderMap, HeaderValue, Method, StatusCode};
+use shallot_core::{
+    status, Body, BoxFuture, HttpError, IntoResponse, Middleware, Next, Request, Response,
+};
+use tokio::io::{AsyncReadExt, AsyncSeekExt};
+use tokio_util::io::ReaderStream;
+
+use crate::accept_encoding::{accepted, Encoding};
+use crate::byte_range::{parse_range, RangeRequest};
+use crate::conditional::{evaluate, if_range_allows, Precondition, Validators};
+use crate::resolve::{resolve, sibling, Found};
+use crate::safe_path::relative_path;
+use crate::validators::{etag, last_modified};
+use crate::Error;
+
+/// Files up to this size are read whole (one read, an exact `content-length`, a content
+/// hash in the ETag); larger ones are streamed.
+pub const WHOLE_READ_LIMIT: u64 = 1024 * 1024;
+/// The size of each chunk read from a streamed file.
+pub const CHUNK_SIZE: usize = 64 * 1024;
+
+/// What happens to a request under the prefix that finds no file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[non_exhaustive]
+pub enum NotFound {
+    /// It goes on down the chain (so routes may share the prefix). The default.
+    #[default]
+    PassOn,
+    /// It is answered `404 Not Found`.
+    Answer404,
+}
+
+/// Where symlinks may lead.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[non_exhaustive]
+pub enum Symlinks {
+    /// Followed only when they resolve inside the folder (the default).
+    #[default]
+    InsideOnly,
+    /// Followed anywhere (for a folder made of links into a build tree, say).
+    Follow,
+}
+
+/// Serves the files under `folder` at `url_prefix`; see the crate docs.
+///
+/// # Errors
+///
+/// [`Error::NotAFolder`] when `folder` does not exist or is not a folder;
+/// [`Error::InvalidPrefix`] when `url_prefix` does not start with `/`.
+pub fn wrap_static(url_prefix: &str, folder: impl AsRef<Path>) -> Result<StaticMiddleware, Error> {
+    StaticMiddleware::new(url_prefix, folder)
+}
+
+/// The middleware made by [`wrap_static`].
+#[derive(Clone)]
+pub struct StaticMiddleware {
+    config: Arc<Config>,
+}
+
+#[derive(Clone)]
+struct Config {
+    prefix: String,
+    root: PathBuf,
+    index: Option<String>,
+    not_found: NotFound,
+    symlinks: Symlinks,
+    cache_control: Option<HeaderValue>,
+    precompressed: bool,
+    content_type: bool,
+}
+
+impl StaticMiddleware {
+    /// See [`wrap_static`].
+    ///
+    /// # Errors
+    ///
+    /// As [`wrap_static`].
+    pub fn new(url_prefix: &str, folder: impl AsRef<Path>) -> Result<Self, Error> {
+        if !url_prefix.starts_with('/') {
+            return Err(Error::InvalidPrefix(url_prefix.to_owned()));
+        }
+        let folder = folder.as_ref();
+        let root = std::fs::canonicalize(folder)
+            .ok()
+            .filter(|root| root.is_dir())
+            .ok_or_else(|| Error::NotAFolder(folder.to_path_buf()))?;
+        Ok(Self {
+            config: Arc::new(Config {
+                prefix: url_prefix.trim_end_matches('/').to_owned(),
+                root,
+                index: Some("index.html".to_owned()),
+                not_found: NotFound::default(),
+                symlinks: Symlinks::default(),
+                cache_control: None,
+                precompressed: false,
+                content_type: true,
+            }),
+        })
+    }
+
+    fn config_mut(&mut self) -> &mut Config {
+        Arc::make_mut(&mut self.config)
+    }
+
+    /// The file served for a folder (default `index.html`); `None` serves nothing for
+    /// folders.
+    #[must_use]
+    pub fn with_index(mut self, index: Option<&str>) -> Self {
+        self.config_mut().index = index.map(str::to_owned);
+        self
+    }
+
+    /// What a request that finds no file gets (default: [`NotFound::PassOn`]).
+    #[must_use]
+    pub fn with_not_found(mut self, policy: NotFound) -> Self {
+        self.config_mut().not_found = policy;
+        self
+    }
+
+    /// Where symlinks may lead (default: [`Symlinks::InsideOnly`]).
+    #[must_use]
+    pub fn with_symlinks(mut self, policy: Symlinks) -> Self {
+        self.config_mut().symlinks = policy;
+        self
+    }
+
+    /// A `Cache-Control` value for every file answer, 304s included (default: none, so
+    /// browsers revalidate with the ETag).
+    #[must_use]
+    pub fn with_cache_control(mut self, value: HeaderValue) -> Self {
+        self.config_mut().cache_control = Some(value);
+        self
+    }
+
+    /// Serves `file.br` or `file.gz` instead of `file` when they exist and
+    /// `Accept-Encoding` allows, with `Content-Encoding` and `Vary: Accept-Encoding`
+    /// (default: off).
+    #[must_use]
+    pub fn with_precompressed(mut self, enabled: bool) -> Self {
+        self.config_mut().precompressed = enabled;
+        self
+    }
+
+    /// Whether this middleware sets `content-type` from the file's extension (default:
+    /// `true`). Turn it off to leave it to `shallot-content-type` further out in the pile;
+    /// both use mime_guess's table.
+    #[must_use]
+    pub fn with_content_type(mut self, enabled: bool) -> Self {
+        self.config_mut().content_type = enabled;
+        self
+    }
+
+    /// The part of `path` under the prefix, or `None` when the path is not under it.
+    fn under_prefix<'p>(&self, path: &'p str) -> Option<&'p str> {
+        let rest = path.strip_prefix(&self.config.prefix)?;
+        (rest.is_empty() || rest.starts_with('/')).then_some(rest)
+    }
+
+    /// Answers `req` from the folder, or `None` when no file answers it.
+    pub async fn serve(&self, req: &Request) -> Option<Response> {
+        let config = &*self.config;
+        if req.method() != Method::GET && req.method() != Method::HEAD {
+            return None;
+        }
+        let relative = relative_path(self.under_prefix(req.uri().path())?)?;
+        let follow = config.symlinks == Symlinks::Follow;
+        let file = resolve(&config.root, &relative, config.index.as_deref(), follow).await?;
+        let (file, encoding) = match self.precompressed_variant(req.headers(), &file).await {
+            Some((variant, encoding)) => (variant, Some(encoding)),
+            None => (file, None),
+        };
+        let mut headers = HeaderMap::new();
+        if config.content_type {
+            headers.insert(
+                CONTENT_TYPE,
+                content_type_of(&relative, &file.path, encoding),
+            );
+        }
+        if let Some(encoding) = encoding {
+            headers.insert(CONTENT_ENCODING, HeaderValue::from_static(encoding.token()));
+        }
+        Some(answer(req, &file, headers, config).await)
+    }
+
+    async fn precompressed_variant(
+        &self,
+        headers: &HeaderMap,
+        file: &Found,
+    ) -> Option<(Found, Encoding)> {
+        if !self.config.precompressed {
+            return None;
+        }
+        let accept = headers.get(ACCEPT_ENCODING)?.to_str().ok()?;
+        let follow = self.config.symlinks == Symlinks::Follow;
+        for encoding in accepted(accept) {
+            if let Some(variant) =
+                sibling(&self.config.root, &file.path, encoding.extension(), follow).await
+            {
+                return Some((variant, encoding));
+            }
+        }
+        None
+    }
+}
+
+/// The content type of the file as named in the URL (a folder's index is HTML), guessed from
+/// mime_guess's table; text types get `; charset=utf-8`.
+fn content_type_of(relative: &Path, served: &Path, encoding: Option<Encoding>) -> HeaderValue {
+    let named = if encoding.is_some() {
+        served.with_extension("")
+    } else {
+        served.to_path_buf()
+    };
+    let guessed = named
+        .extension()
+        .or_else(|| relative.extension())
+        .and_then(|ext| ext.to_str())
+        .and_then(|ext| mime_guess::from_ext(ext).first_raw());
+    match guessed {
+        Some(mime) if mime.starts_with("text/") || mime == "application/javascript" => {
+            HeaderValue::from_str(&format!("{mime}; charset=utf-8"))
+                .unwrap_or(shallot_core::APPLICATION_OCTET_STREAM)
+        }
+        Some(mime) => HeaderValue::from_static(mime),
+        None => shallot_core::APPLICATION_OCTET_STREAM,
+    }
+}
+
+async fn answer(req: &Request, file: &Found, mut headers: HeaderMap, config: &Config) -> Response {
+    let len = file.metadata.len();
+    // Small files are read now: one read serves the body and the content hash of the ETag.
+    let content = if len <= WHOLE_READ_LIMIT {
+        match tokio::fs::read(&file.path).await {
+            Ok(bytes) => Some(Bytes::from(bytes)),
+            Err(_) => return gone(),
+        }
+    } else {
+        None
+    };
+    let len = content.as_ref().map_or(len, |c| c.len() as u64);
+    let etag = etag(&file.metadata, content.as_deref());
+    let modified = last_modified(&file.metadata);
+    let validators = Validators {
+        etag: &etag,
+        last_modified: modified,
+    };
+    headers.insert(
+        ETAG,
+        HeaderValue::from_str(&etag).expect("hex digits and quotes"),
+    );
+    headers.insert(
+        LAST_MODIFIED,
+        HeaderValue::from_str(&httpdate::fmt_http_date(modified)).expect("an HTTP date"),
+    );
+    if let Some(cache_control) = &config.cache_control {
+        headers.insert(CACHE_CONTROL, cache_control.clone());
+    }
+    if config.precompressed {
+        headers.insert(VARY, HeaderValue::from_static("accept-encoding"));
+    }
+    headers.insert(ACCEPT_RANGES, HeaderValue::from_static("bytes"));
+
+    match evaluate(req.headers(), validators) {
+        Precondition::Proceed => {}
+        Precondition::NotModified => {
+            headers.remove(CONTENT_TYPE);
+            headers.remove(ACCEPT_RANGES);
+            return with_headers(status(StatusCode::NOT_MODIFIED), headers);
+        }
+        Precondition::Failed => {
+            let res = HttpError::from_status(StatusCode::PRECONDITION_FAILED).into_response();
+            return head_safe(req, res);
+        }
+    }
+
+    let head = req.method() == Method::HEAD;
+    let range = match req.headers().get(RANGE).and_then(|v| v.to_str().ok()) {
+        // Range is defined for GET only (RFC 9110 §14.2); HEAD gets the whole length.
+        Some(range) if !head && if_range_allows(req.headers(), validators) => {
+            parse_range(range, len)
+        }
+        _ => RangeRequest::Whole,
+    };
+    let (status_code, start, count) = match range {
+        RangeRequest::Whole => (StatusCode::OK, 0, len),
+        RangeRequest::Partial { start, end } => {
+            let content_range = format!("bytes {start}-{end}/{len}");
+            headers.insert(
+                CONTENT_RANGE,
+                HeaderValue::from_str(&content_range).expect("digits"),
+            );
+            (StatusCode::PARTIAL_CONTENT, start, end - start + 1)
+        }
+        RangeRequest::Unsatisfiable => {
+            let content_range = HeaderValue::from_str(&format!("bytes */{len}")).expect("digits");
+            let res = HttpError::from_status(StatusCode::RANGE_NOT_SATISFIABLE)
+                .with_header(CONTENT_RANGE, content_range)
+                .into_response();
+            return res;
+        }
+    };
+
+    let body = if head {
+        Body::empty()
+    } else if let Some(content) = content {
+        #[allow(clippy::cast_possible_truncation)] // bounded by WHOLE_READ_LIMIT
+        Body::from(content.slice(start as usize..(start + count) as usize))
+    } else {
+        match stream_file(&file.path, start, count).await {
+            Some(body) => body,
+            None => return gone(),
+        }
+    };
+    headers.insert(CONTENT_LENGTH, HeaderValue::from(count));
+    let mut res = with_headers(Response::new(body), headers);
+    *res.status_mut() = status_code;
+    res
+}
+
+/// Streams `count` bytes from `start`, chunk by chunk as the connection takes them, so a
+/// stalled client holds a few chunk buffers, never the file.
+async fn stream_file(path: &Path, start: u64, count: u64) -> Option<Body> {
+    let mut file = tokio::fs::File::open(path).await.ok()?;
+    if start > 0 {
+        file.seek(SeekFrom::Start(start)).await.ok()?;
+    }
+    Some(Body::from_stream(ReaderStream::with_capacity(
+        file.take(count),
+        CHUNK_SIZE,
+    )))
+}
+
+/// The file vanished between being found and being read.
+fn gone() -> Response {
+    HttpError::not_found().into_response()
+}
+
+fn with_headers(mut res: Response, headers: HeaderMap) -> Response {
+    res.headers_mut().extend(headers);
+    res
+}
+
+fn head_safe(req: &Request, mut res: Response) -> Response {
+    if req.method() == Method::HEAD {
+        *res.body_mut() = Body::empty();
+    }
+    res
+}
+
+impl Middleware for StaticMiddleware {
+    fn call(&self, req: Request, next: Next) -> BoxFuture<Response> {
+        // Requests outside the prefix cost one string comparison and no allocation.
+        if self.under_prefix(req.uri().path()).is_none() {
+            return next.run(req);
+        }
+        let this = self.clone();
+        Box::pin(async move {
+            match this.serve(&req).await {
+                Some(res) => head_safe(&req, res),
+                None if this.config.not_found == NotFound::Answer404
+                    && (req.method() == Method::GET || req.method() == Method::HEAD) =>
+                {
+                    head_safe(&req, HttpError::not_found().into_response())
+                }
+                None => next.run(req).await,
+            }
+        })
+    }
+}
+
+impl fmt::Debug for StaticMiddleware {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let config = &self.config;
+        f.debug_struct("StaticMiddleware")
+            .field("prefix", &config.prefix)
+            .field("root", &config.root)
+            .field("index", &config.index)
+            .field("not_found", &config.not_found)
+            .field("symlinks", &config.symlinks)
+            .field("cache_control", &config.cache_control)
+            .field("precompressed", &config.precompressed)
+            .field("content_type", &config.content_type)
+            .finish()
+    }
+}

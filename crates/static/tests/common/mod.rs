@@ -1,0 +1,54 @@
+//! A throw-away folder of files for each test, and the pile that serves it.
+
+#![allow(dead_code, unreachable_pub)]
+
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use shallot_core::{chain_middleware, test, ChainHandler, HttpError, Request};
+use shallot_static::StaticMiddleware;
+
+pub struct Folder {
+    pub path: PathBuf,
+}
+
+static NEXT: AtomicUsize = AtomicUsize::new(0);
+
+impl Folder {
+    pub fn new() -> Self {
+        let n = NEXT.fetch_add(1, Ordering::Relaxed);
+        let path = std::env::temp_dir().join(format!("shallot-static-{}-{n}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&path);
+        std::fs::create_dir_all(&path).expect("create the test folder");
+        Self { path }
+    }
+
+    pub fn file(&self, relative: &str, content: impl AsRef<[u8]>) -> PathBuf {
+        let path = self.path.join(relative);
+        std::fs::create_dir_all(path.parent().expect("a parent")).expect("create parents");
+        std::fs::write(&path, content).expect("write the file");
+        path
+    }
+
+    pub fn root(&self) -> &Path {
+        &self.path
+    }
+}
+
+impl Drop for Folder {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.path);
+    }
+}
+
+/// The middleware in a linted pile whose default handler answers `fallback`.
+pub fn app(middleware: StaticMiddleware) -> ChainHandler {
+    chain_middleware((test::lint(), middleware)).apply(|_req: Request| async {
+        (
+            shallot_core::http::StatusCode::IM_A_TEAPOT,
+            HttpError::from_status(shallot_core::http::StatusCode::IM_A_TEAPOT)
+                .message()
+                .to_owned(),
+        )
+    })
+}
