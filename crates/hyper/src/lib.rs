@@ -38,6 +38,7 @@
 mod catch_panic;
 mod host;
 mod lingering_stream;
+mod protocol;
 mod request_body;
 mod server;
 mod service;

@@ -1,10 +1,16 @@
 use std::convert::Infallible;
+use std::future::Future;
+use std::pin::Pin;
 use std::sync::Arc;
+use std::task::{ready, Context, Poll};
 
 use http::header::{HeaderValue, CONNECTION};
-use http::{Method, StatusCode};
+use http::StatusCode;
+use http_body::Body as _;
+use hyper::body::Incoming;
 use shallot_core::{
-    render_error, ConnectionInfo, ErrorRenderer, Handler, HttpError, IntoResponse, Response,
+    render_error, Body, BoxFuture, ConnectionInfo, ErrorRenderer, Handler, HttpError, IntoResponse,
+    Response,
 };
 
 use crate::catch_panic::{panic_message, CatchPanic, GuardedBody};
@@ -20,56 +26,104 @@ pub(crate) struct Shared {
 
 /// Turns one hyper request into a shallot exchange: checks `Host`, reads the body within the
 /// limit, runs the pile with panics caught, and renders error answers.
-pub(crate) async fn handle(
-    shared: Arc<Shared>,
-    connection: ConnectionInfo,
-    req: hyper::Request<hyper::body::Incoming>,
-) -> Result<hyper::Response<GuardedBody>, Infallible> {
-    let method = req.method().clone();
-    let res = exchange(&shared, connection, req).await;
-    let res = match &shared.error_renderer {
-        Some(renderer) => render_error(&**renderer, &method, res),
-        None => res,
-    };
-    Ok(res.map(GuardedBody::new))
-}
-
-async fn exchange(
+///
+/// A plain function, not an `async fn`: for a request without a body (most of them) all of
+/// this is synchronous up to the handler's call, and the future hyper keeps per request is a
+/// small [`Exchange`] rather than a state machine holding the request. Measured in
+/// docs/performance.md.
+pub(crate) fn handle(
     shared: &Shared,
     connection: ConnectionInfo,
-    req: hyper::Request<hyper::body::Incoming>,
-) -> Response {
+    req: hyper::Request<Incoming>,
+) -> Exchange {
     let (mut parts, body) = req.into_parts();
+    let is_head = parts.method == http::Method::HEAD;
+    let renderer = shared.error_renderer.clone();
     if !host_is_valid(parts.version, &parts.headers) {
-        return closing(HttpError::bad_request(
+        let res = closing(HttpError::bad_request(
             "Bad Request: missing or invalid Host",
         ));
+        return Exchange::ready(res, is_head, renderer);
     }
-    let body = match read_body(body, shared.body_limit).await {
-        Ok(body) => body,
-        // The rest of the body is not read: the connection is closed after this answer.
-        Err(BodyError::TooLarge) => {
-            return closing(HttpError::from_status(StatusCode::PAYLOAD_TOO_LARGE))
-        }
-        Err(BodyError::Broken(error)) => {
-            log::debug!("request body broken off: {error}");
-            return closing(HttpError::bad_request("Bad Request: unreadable body"));
-        }
-    };
     parts.extensions.insert(connection);
-    let is_head = parts.method == Method::HEAD;
-    let req = http::Request::from_parts(parts, body);
-    match CatchPanic::new(shared.handler.call(req)).await {
-        Ok(res) => res,
-        Err(panic) => {
-            log::error!("handler panicked: {}", panic_message(&*panic));
-            let res = HttpError::internal("Internal Server Error").into_response();
-            if is_head {
-                res.map(|_| shallot_core::Body::empty())
-            } else {
-                res
+    if body.is_end_stream() {
+        let req = http::Request::from_parts(parts, bytes::Bytes::new());
+        return Exchange::running(shared.handler.call(req), is_head, renderer);
+    }
+    let handler = Arc::clone(&shared.handler);
+    let limit = shared.body_limit;
+    let call: BoxFuture<Response> = Box::pin(async move {
+        match read_body(body, limit).await {
+            Ok(body) => handler.call(http::Request::from_parts(parts, body)).await,
+            // The rest of the body is not read: the connection is closed after this answer.
+            Err(BodyError::TooLarge) => {
+                closing(HttpError::from_status(StatusCode::PAYLOAD_TOO_LARGE))
+            }
+            Err(BodyError::Broken(error)) => {
+                log::debug!("request body broken off: {error}");
+                closing(HttpError::bad_request("Bad Request: unreadable body"))
             }
         }
+    });
+    Exchange::running(call, is_head, renderer)
+}
+
+pin_project_lite::pin_project! {
+    /// The future of one exchange: the pile's call with panics caught, then error rendering.
+    pub(crate) struct Exchange {
+        #[pin]
+        call: CatchPanic<BoxFuture<Response>>,
+        is_head: bool,
+        renderer: Option<Arc<dyn ErrorRenderer>>,
+    }
+}
+
+impl Exchange {
+    fn running(
+        call: BoxFuture<Response>,
+        is_head: bool,
+        renderer: Option<Arc<dyn ErrorRenderer>>,
+    ) -> Self {
+        Self {
+            call: CatchPanic::new(call),
+            is_head,
+            renderer,
+        }
+    }
+
+    fn ready(res: Response, is_head: bool, renderer: Option<Arc<dyn ErrorRenderer>>) -> Self {
+        Self::running(Box::pin(std::future::ready(res)), is_head, renderer)
+    }
+}
+
+impl Future for Exchange {
+    type Output = Result<hyper::Response<GuardedBody>, Infallible>;
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        let this = self.project();
+        let res = match ready!(this.call.poll(cx)) {
+            Ok(res) => res,
+            Err(panic) => {
+                log::error!("handler panicked: {}", panic_message(&*panic));
+                let mut res = HttpError::internal("Internal Server Error").into_response();
+                if *this.is_head {
+                    *res.body_mut() = Body::empty();
+                }
+                res
+            }
+        };
+        let res = match this.renderer {
+            Some(renderer) => {
+                let method = if *this.is_head {
+                    http::Method::HEAD
+                } else {
+                    http::Method::GET
+                };
+                render_error(&**renderer, &method, res)
+            }
+            None => res,
+        };
+        Poll::Ready(Ok(res.map(GuardedBody::new)))
     }
 }
 

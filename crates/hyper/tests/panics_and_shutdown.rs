@@ -108,3 +108,18 @@ async fn shutdown_gives_up_after_the_grace_period() {
     (&mut server.task).await.unwrap().unwrap();
     assert!(started.elapsed() < Duration::from_millis(600));
 }
+
+#[tokio::test]
+async fn a_silent_connection_does_not_hold_shutdown() {
+    let mut server = start(bind().await.with_grace_period(Duration::from_secs(10)), app).await;
+    let _silent = TcpStream::connect(server.addr).await.unwrap();
+    tokio::time::sleep(Duration::from_millis(100)).await;
+    server.stop();
+    let started = std::time::Instant::now();
+    tokio::time::timeout(Duration::from_secs(5), &mut server.task)
+        .await
+        .expect("shutdown does not wait for a connection that sent nothing")
+        .unwrap()
+        .unwrap();
+    assert!(started.elapsed() < Duration::from_secs(2));
+}

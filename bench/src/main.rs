@@ -1,0 +1,225 @@
+//! One binary, one server per `--server` flag, all answering the same three requests:
+//! `GET /` (text), `GET /json` (`{"message":"Hello, World!"}` serialized per request) and
+//! `GET /user/{id}` (text with the id). Each runs on one thread, so that a server pinned to
+//! one core is measured on exactly that core.
+//!
+//! Usage: `shallot-bench --server hyper|axum|actix|shallot|shallot-1000 --addr 127.0.0.1:0`
+//! Prints `listening on http://ADDR` once ready.
+
+mod routes_1000;
+
+use std::convert::Infallible;
+use std::io::Write;
+use std::net::SocketAddr;
+
+use bytes::Bytes;
+use http_body_util::Full;
+use serde::Serialize;
+
+#[derive(Serialize)]
+struct Message {
+    message: &'static str,
+}
+
+const HELLO: &str = "Hello, World!";
+
+fn main() {
+    let mut args = std::env::args().skip(1);
+    let mut server = String::from("shallot");
+    let mut addr = String::from("127.0.0.1:0");
+    while let Some(arg) = args.next() {
+        match arg.as_str() {
+            "--server" => server = args.next().expect("--server NAME"),
+            "--addr" => addr = args.next().expect("--addr HOST:PORT"),
+            other => panic!("unknown argument {other}"),
+        }
+    }
+    match server.as_str() {
+        "actix" => actix(&addr),
+        name => tokio_server(name, &addr),
+    }
+}
+
+fn announce(addr: SocketAddr) {
+    let mut out = std::io::stdout().lock();
+    writeln!(out, "listening on http://{addr}").unwrap();
+    out.flush().unwrap();
+}
+
+fn tokio_server(name: &str, addr: &str) {
+    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+    runtime.block_on(async {
+        let listener = tokio::net::TcpListener::bind(addr).await.unwrap();
+        let local = listener.local_addr().unwrap();
+        match name {
+            "hyper" => {
+                announce(local);
+                bare_hyper(listener).await;
+            }
+            "hyper-auto" | "hyper-timer" | "hyper-graceful" => {
+                // Bare hyper plus one ingredient of shallot's adapter, for attributing costs.
+                announce(local);
+                hyper_variant(name, listener).await;
+            }
+            "axum" => {
+                announce(local);
+                axum::serve(listener, axum_app()).await.unwrap();
+            }
+            "shallot-bare" => {
+                // The adapter alone: one handler, no middleware, for attributing costs.
+                let server = shallot::server::Server::from_listener(listener).unwrap();
+                announce(local);
+                server.serve(|req: shallot::Request| async move { bare_answer(req.uri().path()) }).await.unwrap();
+            }
+            "shallot" | "shallot-1000" => {
+                let app = shallot_app(name == "shallot-1000");
+                let server = shallot::server::Server::from_listener(listener).unwrap();
+                announce(local);
+                server.serve(app).await.unwrap();
+            }
+            other => panic!("unknown server {other}"),
+        }
+    });
+}
+
+// ---- bare hyper: the baseline, as little as hyper needs -------------------------------
+
+async fn bare_hyper(listener: tokio::net::TcpListener) {
+    loop {
+        let (stream, _) = listener.accept().await.unwrap();
+        stream.set_nodelay(true).unwrap();
+        tokio::spawn(async move {
+            let service = hyper::service::service_fn(bare_hyper_handle);
+            let _ = hyper::server::conn::http1::Builder::new()
+                .serve_connection(hyper_util::rt::TokioIo::new(stream), service)
+                .await;
+        });
+    }
+}
+
+async fn hyper_variant(name: &str, listener: tokio::net::TcpListener) {
+    use hyper_util::rt::{TokioExecutor, TokioIo, TokioTimer};
+    let graceful = hyper_util::server::graceful::GracefulShutdown::new();
+    loop {
+        let (stream, _) = listener.accept().await.unwrap();
+        stream.set_nodelay(true).unwrap();
+        let service = hyper::service::service_fn(bare_hyper_handle);
+        match name {
+            "hyper-auto" => {
+                let builder = hyper_util::server::conn::auto::Builder::new(TokioExecutor::new());
+                let conn = builder.serve_connection(TokioIo::new(stream), service).into_owned();
+                tokio::spawn(async move { let _ = conn.await; });
+            }
+            "hyper-timer" => {
+                let mut builder = hyper::server::conn::http1::Builder::new();
+                builder.timer(TokioTimer::new()).header_read_timeout(std::time::Duration::from_secs(30));
+                let conn = builder.serve_connection(TokioIo::new(stream), service);
+                tokio::spawn(async move { let _ = conn.await; });
+            }
+            _ => {
+                let conn = hyper::server::conn::http1::Builder::new().serve_connection(TokioIo::new(stream), service);
+                let conn = graceful.watch(conn);
+                tokio::spawn(async move { let _ = conn.await; });
+            }
+        }
+    }
+}
+
+async fn bare_hyper_handle(
+    req: hyper::Request<hyper::body::Incoming>,
+) -> Result<hyper::Response<Full<Bytes>>, Infallible> {
+    let path = req.uri().path();
+    let (content_type, body) = if path == "/" {
+        ("text/plain; charset=utf-8", Bytes::from_static(HELLO.as_bytes()))
+    } else if path == "/json" {
+        let body = serde_json::to_vec(&Message { message: HELLO }).unwrap();
+        ("application/json", Bytes::from(body))
+    } else if let Some(id) = path.strip_prefix("/user/") {
+        ("text/plain; charset=utf-8", Bytes::from(format!("user {id}")))
+    } else {
+        let mut res = hyper::Response::new(Full::new(Bytes::from_static(b"Not Found")));
+        *res.status_mut() = hyper::StatusCode::NOT_FOUND;
+        return Ok(res);
+    };
+    let mut res = hyper::Response::new(Full::new(body));
+    res.headers_mut().insert(
+        hyper::header::CONTENT_TYPE,
+        hyper::header::HeaderValue::from_static(content_type),
+    );
+    Ok(res)
+}
+
+fn bare_answer(path: &str) -> shallot::Response {
+    if path == "/json" {
+        shallot::json::json(&Message { message: HELLO })
+    } else if let Some(id) = path.strip_prefix("/user/") {
+        shallot::text(format!("user {id}"))
+    } else {
+        shallot::text(HELLO)
+    }
+}
+
+// ---- axum ----------------------------------------------------------------------------
+
+fn axum_app() -> axum::Router {
+    use axum::routing::get;
+    axum::Router::new()
+        .route("/", get(|| async { HELLO }))
+        .route("/json", get(|| async { axum::Json(Message { message: HELLO }) }))
+        .route(
+            "/user/{id}",
+            get(|axum::extract::Path(id): axum::extract::Path<String>| async move { format!("user {id}") }),
+        )
+}
+
+// ---- actix-web -----------------------------------------------------------------------
+
+fn actix(addr: &str) {
+    use actix_web::{web, App, HttpResponse, HttpServer};
+    actix_web::rt::System::new().block_on(async {
+        let server = HttpServer::new(|| {
+            App::new()
+                .route("/", web::get().to(|| async { HttpResponse::Ok().content_type("text/plain; charset=utf-8").body(HELLO) }))
+                .route("/json", web::get().to(|| async { HttpResponse::Ok().json(Message { message: HELLO }) }))
+                .route(
+                    "/user/{id}",
+                    web::get().to(|id: web::Path<String>| async move {
+                        HttpResponse::Ok().content_type("text/plain; charset=utf-8").body(format!("user {id}"))
+                    }),
+                )
+        })
+        .workers(1)
+        .bind(addr)
+        .unwrap();
+        announce(server.addrs()[0]);
+        server.run().await.unwrap();
+    });
+}
+
+// ---- shallot: the showcase's full pile -----------------------------------------------
+
+fn shallot_app(thousand_routes: bool) -> shallot::ChainHandler {
+    use shallot::router::{get, wrap_routes, RouterExt};
+    use shallot::{chain_middleware, HttpError, Request};
+
+    let mut routes = vec![
+        get("/", |_req: Request| async { HELLO }),
+        get("/json", |_req: Request| async { shallot::json::Json(Message { message: HELLO }) }),
+        get("/user/{id}", |req: Request| async move {
+            format!("user {}", req.param("id").unwrap_or_default())
+        }),
+    ];
+    if thousand_routes {
+        routes.extend(routes_1000::extra_routes());
+    }
+    let static_dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../examples/static");
+    chain_middleware((
+        shallot::content_type::wrap_content_type(),
+        shallot::static_files::wrap_static("/static", static_dir).unwrap(),
+        wrap_routes(routes).unwrap(),
+        shallot::cookies::wrap_cookies(),
+        shallot::json::wrap_json(),
+        shallot::params::wrap_parameters(),
+    ))
+    .apply(|_req: Request| async { HttpError::not_found() })
+}
