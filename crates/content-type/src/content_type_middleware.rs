@@ -124,12 +124,43 @@ pub fn content_type_response(
 
 impl Middleware for ContentTypeMiddleware {
     fn call(&self, req: Request, next: Next) -> BoxFuture<Response> {
-        // The URI is shared bytes, so this clone is a reference count, not a copy.
-        let uri = req.uri().clone();
-        let this = self.clone();
+        // Most API paths have no extension, so their answer is the default: decided here,
+        // it costs no URI or options clone. Paths with one are guessed only if the answer
+        // turns out to need it.
+        let fallback = match path_extension(req.uri().path()) {
+            None => Fallback::Ready(self.options.default.clone()),
+            Some(_) => Fallback::Guess(req.uri().clone(), self.clone()),
+        };
         let fut = next.run(req);
-        Box::pin(async move { content_type_response(&this, uri.path(), fut.await) })
+        Box::pin(async move {
+            let res = fut.await;
+            if !needs_content_type(&res) {
+                return res;
+            }
+            match fallback {
+                Fallback::Ready(value) => with_content_type(res, value),
+                Fallback::Guess(uri, this) => content_type_response(&this, uri.path(), res),
+            }
+        })
     }
+}
+
+enum Fallback {
+    Ready(HeaderValue),
+    Guess(shallot_core::http::Uri, ContentTypeMiddleware),
+}
+
+fn needs_content_type(res: &Response) -> bool {
+    let status = res.status();
+    !(res.headers().contains_key(CONTENT_TYPE)
+        || status.is_informational()
+        || status == StatusCode::NO_CONTENT
+        || status == StatusCode::NOT_MODIFIED)
+}
+
+fn with_content_type(mut res: Response, value: HeaderValue) -> Response {
+    res.headers_mut().insert(CONTENT_TYPE, value);
+    res
 }
 
 impl fmt::Debug for ContentTypeMiddleware {

@@ -1,6 +1,8 @@
 use std::fmt;
 use std::sync::Arc;
 
+use crate::next::ChainInner;
+
 use crate::{
     BoxFuture, Handler, Middleware, Next, Request, Response, SharedHandler, SharedMiddleware,
 };
@@ -86,8 +88,10 @@ impl Chain {
     /// Like [`Chain::apply`], for a handler that is already shared.
     pub fn apply_shared(self, handler: SharedHandler) -> ChainHandler {
         ChainHandler {
-            middlewares: self.middlewares.into(),
-            handler,
+            inner: Arc::new(ChainInner {
+                middlewares: self.middlewares,
+                handler,
+            }),
         }
     }
 }
@@ -105,20 +109,19 @@ impl fmt::Debug for Chain {
 /// middlewares.
 #[derive(Clone)]
 pub struct ChainHandler {
-    middlewares: Arc<[SharedMiddleware]>,
-    handler: SharedHandler,
+    inner: Arc<ChainInner>,
 }
 
 impl ChainHandler {
     /// The names of the middlewares, outermost first.
     pub fn names(&self) -> impl Iterator<Item = &str> {
-        self.middlewares.iter().map(|m| m.name())
+        self.inner.middlewares.iter().map(|m| m.name())
     }
 }
 
 impl Handler for ChainHandler {
     fn call(&self, req: Request) -> BoxFuture<Response> {
-        Next::new(Arc::clone(&self.middlewares), Arc::clone(&self.handler)).run(req)
+        Next::new(Arc::clone(&self.inner)).run(req)
     }
 
     fn name(&self) -> &str {
@@ -131,7 +134,7 @@ impl fmt::Debug for ChainHandler {
         f.write_str("ChainHandler")?;
         f.debug_list()
             .entries(self.names())
-            .entry(&format_args!("handler: {}", self.handler.name()))
+            .entry(&format_args!("handler: {}", self.inner.handler.name()))
             .finish()
     }
 }

@@ -42,6 +42,16 @@ pub trait Middleware: Send + Sync + 'static {
     fn name(&self) -> &str {
         short_type_name(std::any::type_name::<Self>())
     }
+
+    /// Whether, for this request, [`Middleware::call`] would do nothing but
+    /// `next.run(req)` with the request unchanged. When it says so, the chain skips the
+    /// middleware: no call, no move of the request, no reference count. The default, `false`,
+    /// is always correct; answer `true` only when it is cheap to know (the static-files
+    /// middleware: "the path is not under my prefix").
+    fn passes_through(&self, req: &Request) -> bool {
+        let _ = req;
+        false
+    }
 }
 
 impl<F, Fut> Middleware for F
@@ -63,6 +73,10 @@ impl<M: Middleware + ?Sized> Middleware for Arc<M> {
 
     fn name(&self) -> &str {
         (**self).name()
+    }
+
+    fn passes_through(&self, req: &Request) -> bool {
+        (**self).passes_through(req)
     }
 }
 
@@ -109,5 +123,9 @@ impl<M: Middleware> Middleware for Named<M> {
 
     fn name(&self) -> &str {
         self.name
+    }
+
+    fn passes_through(&self, req: &Request) -> bool {
+        self.inner.passes_through(req)
     }
 }

@@ -12,34 +12,42 @@ use crate::{Body, BoxFuture, Request, Response, SharedHandler, SharedMiddleware}
 /// needs, so a middleware's future can hold it across awaits; the chain itself is shared,
 /// never cloned per request.
 pub struct Next {
-    middlewares: Arc<[SharedMiddleware]>,
+    chain: Arc<ChainInner>,
     index: usize,
-    handler: SharedHandler,
+    /// A handler chosen by a middleware; `None` means the chain's own default handler, which
+    /// is borrowed rather than cloned for every request.
+    chosen: Option<SharedHandler>,
+}
+
+/// A chain's middlewares and default handler, shared by all its requests.
+pub(crate) struct ChainInner {
+    pub(crate) middlewares: Vec<SharedMiddleware>,
+    pub(crate) handler: SharedHandler,
 }
 
 impl Next {
-    pub(crate) fn new(middlewares: Arc<[SharedMiddleware]>, handler: SharedHandler) -> Self {
+    pub(crate) fn new(chain: Arc<ChainInner>) -> Self {
         Self {
-            middlewares,
+            chain,
             index: 0,
-            handler,
+            chosen: None,
         }
     }
 
     /// The handler the chain will call once every remaining middleware has run.
     pub fn handler(&self) -> &SharedHandler {
-        &self.handler
+        self.chosen.as_ref().unwrap_or(&self.chain.handler)
     }
 
     /// Picks another handler for the rest of the chain (the router does this).
     pub fn set_handler(&mut self, handler: SharedHandler) {
-        self.handler = handler;
+        self.chosen = Some(handler);
     }
 
     /// Like [`Next::set_handler`], by value.
     #[must_use]
     pub fn with_handler(mut self, handler: SharedHandler) -> Self {
-        self.handler = handler;
+        self.chosen = Some(handler);
         self
     }
 
@@ -49,22 +57,23 @@ impl Next {
     /// middleware sees what the client will get (RFC 9110 §9.3.2); a known body length is kept
     /// as `content-length`, as the `GET` answer would have it.
     pub fn run(mut self, req: Request) -> BoxFuture<Response> {
-        if let Some(middleware) = self.middlewares.get(self.index) {
+        while let Some(middleware) = self.chain.middlewares.get(self.index) {
+            if middleware.passes_through(&req) {
+                self.index += 1;
+                continue;
+            }
+            // The middleware is borrowed from the chain that `self` owns and is about to hand
+            // on, so it is held by its own reference count for the call.
             let middleware = Arc::clone(middleware);
             self.index += 1;
             return middleware.call(req, self);
         }
-        if req.method() == Method::HEAD {
-            let fut = self.handler.call(req);
-            Box::pin(async move { without_body(fut.await) })
-        } else {
-            self.handler.call(req)
-        }
+        call_handler(self.handler(), req)
     }
 
     /// The number of middlewares still to run before the handler.
     pub fn remaining(&self) -> usize {
-        self.middlewares.len() - self.index
+        self.chain.middlewares.len() - self.index
     }
 }
 
@@ -82,8 +91,18 @@ fn without_body(mut res: Response) -> Response {
 impl fmt::Debug for Next {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Next")
-            .field("remaining", &&self.middlewares[self.index..])
-            .field("handler", &self.handler)
+            .field("remaining", &&self.chain.middlewares[self.index..])
+            .field("handler", self.handler())
             .finish()
+    }
+}
+
+/// Calls a handler; the answer to a `HEAD` loses its body.
+fn call_handler(handler: &SharedHandler, req: Request) -> BoxFuture<Response> {
+    if req.method() == Method::HEAD {
+        let fut = handler.call(req);
+        Box::pin(async move { without_body(fut.await) })
+    } else {
+        handler.call(req)
     }
 }

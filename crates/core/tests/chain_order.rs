@@ -175,3 +175,40 @@ fn a_chain_prints_its_middleware_names_in_order() {
     assert!(format!("{app:?}")
         .starts_with(r#"ChainHandler["timing", "Trace", "LintMiddleware", handler: "#));
 }
+
+/// Says it passes every request through; must then never be called.
+struct Transparent {
+    calls: Arc<Mutex<usize>>,
+}
+
+impl Middleware for Transparent {
+    fn call(&self, req: Request, next: Next) -> BoxFuture<Response> {
+        *self.calls.lock().expect("calls lock") += 1;
+        next.run(req)
+    }
+
+    fn passes_through(&self, req: &Request) -> bool {
+        req.uri().path() != "/take"
+    }
+}
+
+#[tokio::test]
+async fn a_middleware_that_passes_a_request_through_is_skipped_for_it() {
+    let calls = Arc::new(Mutex::new(0));
+    let log = Log::default();
+    let app = chain_middleware((
+        trace("outer", &log),
+        Transparent {
+            calls: Arc::clone(&calls),
+        },
+        trace("inner", &log),
+    ))
+    .apply(|_req: Request| async { "ok" });
+
+    test::get("/skip").send(&app).await.assert_body("ok");
+    assert_eq!(*calls.lock().unwrap(), 0);
+    assert_eq!(log.lock().unwrap().len(), 4, "the neighbours still run");
+
+    test::get("/take").send(&app).await.assert_body("ok");
+    assert_eq!(*calls.lock().unwrap(), 1);
+}

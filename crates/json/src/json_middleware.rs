@@ -48,6 +48,10 @@ pub fn json_request(mut req: Request) -> Result<Request, HttpError> {
 }
 
 impl Middleware for JsonMiddleware {
+    fn passes_through(&self, req: &Request) -> bool {
+        req.body().is_empty() || !is_json_content_type(req.headers())
+    }
+
     fn call(&self, req: Request, next: Next) -> BoxFuture<Response> {
         match json_request(req) {
             Ok(req) => next.run(req),

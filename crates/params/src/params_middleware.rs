@@ -113,6 +113,11 @@ pub fn params_request(mut req: Request, options: ParamsMiddleware) -> Result<Req
 }
 
 impl Middleware for ParamsMiddleware {
+    fn passes_through(&self, req: &Request) -> bool {
+        !req.uri().query().is_some_and(|q| !q.is_empty())
+            && (req.body().is_empty() || !is_form(req.headers()))
+    }
+
     fn call(&self, req: Request, next: Next) -> BoxFuture<Response> {
         match params_request(req, *self) {
             Ok(req) => next.run(req),

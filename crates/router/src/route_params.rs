@@ -6,11 +6,74 @@ use crate::route_table::RouteTable;
 use crate::UrlError;
 
 /// What the router attached to a request it routed: the matched route and its parameters.
+///
+/// Parameters are ranges of the matched path (kept alive by a clone of the URI, which is a
+/// reference count, not a copy); only values with a `%` are decoded into a `String`. Up to
+/// four live inline, so a typical routed request allocates nothing here but the box the
+/// extension map keeps it in.
 #[derive(Clone, Debug)]
 pub(crate) struct RouteMatch {
     pub(crate) table: Arc<RouteTable>,
     pub(crate) route: usize,
-    pub(crate) params: Vec<(Arc<str>, String)>,
+    pub(crate) entry: usize,
+    pub(crate) uri: shallot_core::http::Uri,
+    pub(crate) params: ParamList,
+}
+
+/// One parameter value: a range of the path, or the decoded text when it had escapes.
+#[derive(Clone, Debug, Default)]
+pub(crate) enum ParamValue {
+    #[default]
+    Empty,
+    Raw(u32, u32),
+    Decoded(String),
+}
+
+/// Parameter values by their index in the route's names, inline up to four.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct ParamList {
+    inline: [(u16, ParamValue); 4],
+    len: usize,
+    spill: Vec<(u16, ParamValue)>,
+}
+
+impl ParamList {
+    pub(crate) fn push(&mut self, name: u16, value: ParamValue) {
+        if self.len < self.inline.len() {
+            self.inline[self.len] = (name, value);
+            self.len += 1;
+        } else {
+            self.spill.push((name, value));
+        }
+    }
+
+    fn iter(&self) -> impl Iterator<Item = &(u16, ParamValue)> {
+        self.inline[..self.len].iter().chain(self.spill.iter())
+    }
+}
+
+impl RouteMatch {
+    fn value<'a>(&'a self, value: &'a ParamValue) -> &'a str {
+        match value {
+            ParamValue::Empty => "",
+            ParamValue::Raw(start, end) => self
+                .uri
+                .path()
+                .get(*start as usize..*end as usize)
+                .unwrap_or_default(),
+            ParamValue::Decoded(text) => text,
+        }
+    }
+
+    fn pairs(&self) -> impl Iterator<Item = (&str, &str)> {
+        let names = self.table.param_names(self.entry);
+        self.params.iter().map(move |(name, value)| {
+            (
+                names.get(usize::from(*name)).map_or("", |n| &**n),
+                self.value(value),
+            )
+        })
+    }
 }
 
 /// Route data on a request, as the router left it.
@@ -55,22 +118,15 @@ impl RouterExt for Request {
     fn param(&self, name: &str) -> Option<&str> {
         let found = self.extensions().get::<RouteMatch>()?;
         found
-            .params
-            .iter()
-            .find(|(key, _)| &**key == name)
-            .map(|(_, value)| value.as_str())
+            .pairs()
+            .find(|(key, _)| *key == name)
+            .map(|(_, value)| value)
     }
 
     fn route_params(&self) -> Vec<(&str, &str)> {
         self.extensions()
             .get::<RouteMatch>()
-            .map(|found| {
-                found
-                    .params
-                    .iter()
-                    .map(|(k, v)| (&**k, v.as_str()))
-                    .collect()
-            })
+            .map(|found| found.pairs().collect())
             .unwrap_or_default()
     }
 

@@ -47,12 +47,10 @@ impl PathEntry {
         }
     }
 
-    pub(crate) fn param_name(&self, name: &str) -> Arc<str> {
-        self.param_names
-            .iter()
-            .find(|n| &***n == name)
-            .cloned()
-            .unwrap_or_else(|| Arc::from(name))
+    /// The index of a parameter name in this entry's pattern.
+    pub(crate) fn param_index(&self, name: &str) -> u16 {
+        let index = self.param_names.iter().position(|n| &**n == name);
+        u16::try_from(index.unwrap_or(0)).unwrap_or(u16::MAX)
     }
 }
 
@@ -165,6 +163,10 @@ impl RouteTable {
             })
             .collect();
         Ok(table)
+    }
+
+    pub(crate) fn param_names(&self, entry: usize) -> &[Arc<str>] {
+        &self.entries[entry].param_names
     }
 
     pub(crate) fn pattern(&self, route: usize) -> String {

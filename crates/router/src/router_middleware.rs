@@ -9,7 +9,7 @@ use shallot_core::{
 };
 
 use crate::route::Route;
-use crate::route_params::RouteMatch;
+use crate::route_params::{ParamList, ParamValue, RouteMatch};
 use crate::route_table::RouteTable;
 use crate::Error;
 
@@ -149,7 +149,8 @@ impl RouterMiddleware {
         let Ok(found) = self.table.matcher.at(lookup) else {
             return Outcome::NoRoute;
         };
-        let entry = &self.table.entries[*found.value];
+        let entry_index = *found.value;
+        let entry = &self.table.entries[entry_index];
         if has_slash && self.trailing_slash == TrailingSlash::Redirect {
             return Outcome::Answer(redirect_to(lookup, req.uri().query()));
         }
@@ -170,19 +171,33 @@ impl RouterMiddleware {
                 res
             });
         };
-        let mut params = Vec::with_capacity(found.params.len());
+        let mut params = ParamList::default();
         for (name, raw) in found.params.iter() {
-            let Ok(value) = percent_decode_str(raw).decode_utf8() else {
-                let res =
-                    HttpError::bad_request("Bad Request: path is not valid UTF-8").into_response();
-                return Outcome::Answer(res);
+            let value = if raw.contains('%') {
+                let Ok(value) = percent_decode_str(raw).decode_utf8() else {
+                    let res = HttpError::bad_request("Bad Request: path is not valid UTF-8")
+                        .into_response();
+                    return Outcome::Answer(res);
+                };
+                ParamValue::Decoded(value.into_owned())
+            } else {
+                // matchit hands out slices of `lookup`, itself a prefix of the path, so the
+                // offset is the range to keep; checked, so a copy is the worst case.
+                let start = (raw.as_ptr() as usize).wrapping_sub(lookup.as_ptr() as usize);
+                let end = start.wrapping_add(raw.len());
+                match (u32::try_from(start), u32::try_from(end)) {
+                    (Ok(s), Ok(e)) if lookup.get(start..end) == Some(raw) => ParamValue::Raw(s, e),
+                    _ => ParamValue::Decoded(raw.to_owned()),
+                }
             };
-            params.push((entry.param_name(name), value.into_owned()));
+            params.push(entry.param_index(name), value);
         }
         Outcome::Routed(
             RouteMatch {
                 table: Arc::clone(&self.table),
                 route,
+                entry: entry_index,
+                uri: req.uri().clone(),
                 params,
             },
             Arc::clone(handler),

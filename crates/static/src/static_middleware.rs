@@ -358,6 +358,10 @@ fn head_safe(req: &Request, mut res: Response) -> Response {
 }
 
 impl Middleware for StaticMiddleware {
+    fn passes_through(&self, req: &Request) -> bool {
+        self.under_prefix(req.uri().path()).is_none()
+    }
+
     fn call(&self, req: Request, next: Next) -> BoxFuture<Response> {
         // Requests outside the prefix cost one string comparison and no allocation.
         if self.under_prefix(req.uri().path()).is_none() {
