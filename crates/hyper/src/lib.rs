@@ -19,9 +19,13 @@
 //! | condition | answer |
 //! |---|---|
 //! | HTTP/1.1 request without `Host`, with two, or with an invalid one | `400`, `Bad Request: missing or invalid Host`, connection closed |
+//! | HTTP/1.1 request with both `Content-Length` and `Transfer-Encoding` | framed by `Transfer-Encoding` alone, then the connection is closed (hyper, RFC 9112 §6.3) |
 //! | request body over the limit (2 MiB by default), by `content-length` or as it arrives | `413`, `Payload Too Large`, connection closed without reading the rest |
 //! | request head over 64 KiB | `431` (from hyper), connection closed |
-//! | request head not complete within 30 s | connection closed |
+//! | request head not complete within 30 s (an idle keep-alive connection included) | connection closed |
+//! | request target over 8 KiB | `414`, `URI Too Long` |
+//! | 10,000 connections open | no more accepted until one ends (clients wait in the backlog) |
+//! | a client that does not read for 60 s while an answer is being written | connection closed |
 //! | the server closes a connection the client still writes on | the answer is followed by a FIN and the client's bytes are drained for up to 2 s, so the answer is not lost to a RST |
 //! | chunked body broken off or malformed | `400`, `Bad Request: unreadable body`, connection closed |
 //! | the handler panics | `500`, `Internal Server Error`; the panic is logged; the server keeps serving |
@@ -32,7 +36,8 @@
 //!
 //! # Options
 //!
-//! See [`Server`]: `with_body_limit`, `with_max_header_bytes`, `with_header_read_timeout`,
+//! See [`Server`]: `with_body_limit`, `with_max_header_bytes`, `with_max_uri_bytes`,
+//! `with_header_read_timeout`, `with_write_timeout`, `with_max_connections`,
 //! `with_grace_period`, `with_error_renderer`.
 
 mod catch_panic;
@@ -47,7 +52,8 @@ mod shutdown;
 pub use catch_panic::GuardedBody;
 pub use server::{
     Server, DEFAULT_BODY_LIMIT, DEFAULT_GRACE_PERIOD, DEFAULT_HEADER_READ_TIMEOUT,
-    DEFAULT_MAX_HEADER_BYTES,
+    DEFAULT_MAX_CONNECTIONS, DEFAULT_MAX_HEADER_BYTES, DEFAULT_MAX_URI_BYTES,
+    DEFAULT_WRITE_TIMEOUT,
 };
 pub use shutdown::shutdown_signal;
 

@@ -1,3 +1,4 @@
+use std::future::Future;
 use std::io;
 use std::pin::Pin;
 use std::task::{Context, Poll};
@@ -17,18 +18,48 @@ const LINGER: Duration = Duration::from_secs(2);
 /// matter. So, when the server closes while the client has not, the write side is shut down
 /// (the answer is followed by a FIN) and the client's further bytes are read and discarded
 /// for at most [`LINGER`] before the socket is closed, as nginx's `lingering_close` does.
+///
+/// It also bounds how long a write may wait for a client that does not read: the timer is
+/// armed only while a write is blocked, so the common case pays nothing.
 #[derive(Debug)]
 pub(crate) struct LingeringStream {
     stream: Option<TcpStream>,
     peer_closed: bool,
+    write_timeout: Duration,
+    write_blocked_since: Option<Pin<Box<tokio::time::Sleep>>>,
 }
 
 impl LingeringStream {
-    pub(crate) fn new(stream: TcpStream) -> Self {
+    pub(crate) fn new(stream: TcpStream, write_timeout: Duration) -> Self {
         Self {
             stream: Some(stream),
             peer_closed: false,
+            write_timeout,
+            write_blocked_since: None,
         }
+    }
+
+    /// Turns a write that has been pending for longer than the write timeout into an error.
+    fn guard_write<T>(
+        &mut self,
+        cx: &mut Context<'_>,
+        poll: Poll<io::Result<T>>,
+    ) -> Poll<io::Result<T>> {
+        if poll.is_ready() {
+            self.write_blocked_since = None;
+            return poll;
+        }
+        let timeout = self.write_timeout;
+        let deadline = self
+            .write_blocked_since
+            .get_or_insert_with(|| Box::pin(tokio::time::sleep(timeout)));
+        if deadline.as_mut().poll(cx).is_ready() {
+            return Poll::Ready(Err(io::Error::new(
+                io::ErrorKind::TimedOut,
+                "the client did not read for the write timeout",
+            )));
+        }
+        Poll::Pending
     }
 
     fn stream(&mut self) -> Pin<&mut TcpStream> {
@@ -73,7 +104,8 @@ impl AsyncWrite for LingeringStream {
         cx: &mut Context<'_>,
         bufs: &[io::IoSlice<'_>],
     ) -> Poll<io::Result<usize>> {
-        self.stream().poll_write_vectored(cx, bufs)
+        let poll = self.stream().poll_write_vectored(cx, bufs);
+        self.guard_write(cx, poll)
     }
 
     fn is_write_vectored(&self) -> bool {
@@ -83,7 +115,8 @@ impl AsyncWrite for LingeringStream {
     }
 
     fn poll_flush(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
-        self.stream().poll_flush(cx)
+        let poll = self.stream().poll_flush(cx);
+        self.guard_write(cx, poll)
     }
 
     fn poll_shutdown(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {

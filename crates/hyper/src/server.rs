@@ -23,6 +23,12 @@ pub const DEFAULT_MAX_HEADER_BYTES: usize = 64 * 1024;
 pub const DEFAULT_HEADER_READ_TIMEOUT: Duration = Duration::from_secs(30);
 /// The default time in-flight requests get to finish after a shutdown signal: 10 s.
 pub const DEFAULT_GRACE_PERIOD: Duration = Duration::from_secs(10);
+/// The default cap on a request target's length: 8 KiB (as nginx's default buffers).
+pub const DEFAULT_MAX_URI_BYTES: usize = 8 * 1024;
+/// The default cap on connections served at once: 10,000.
+pub const DEFAULT_MAX_CONNECTIONS: usize = 10_000;
+/// The default time a write may wait for a client that does not read: 60 s.
+pub const DEFAULT_WRITE_TIMEOUT: Duration = Duration::from_secs(60);
 
 /// A bound HTTP server, configured and ready to serve a handler.
 ///
@@ -52,6 +58,9 @@ pub struct Server {
     max_header_bytes: usize,
     header_read_timeout: Duration,
     grace_period: Duration,
+    max_uri_bytes: usize,
+    max_connections: usize,
+    write_timeout: Duration,
     error_renderer: Option<Arc<dyn ErrorRenderer>>,
 }
 
@@ -79,6 +88,9 @@ impl Server {
             max_header_bytes: DEFAULT_MAX_HEADER_BYTES,
             header_read_timeout: DEFAULT_HEADER_READ_TIMEOUT,
             grace_period: DEFAULT_GRACE_PERIOD,
+            max_uri_bytes: DEFAULT_MAX_URI_BYTES,
+            max_connections: DEFAULT_MAX_CONNECTIONS,
+            write_timeout: DEFAULT_WRITE_TIMEOUT,
             error_renderer: None,
         })
     }
@@ -121,6 +133,32 @@ impl Server {
         self
     }
 
+    /// The longest request target (path and query, and authority in absolute form), in
+    /// bytes; a longer one is answered `414 URI Too Long`. Default: [`DEFAULT_MAX_URI_BYTES`].
+    #[must_use]
+    pub fn with_max_uri_bytes(mut self, bytes: usize) -> Self {
+        self.max_uri_bytes = bytes;
+        self
+    }
+
+    /// How many connections are served at once. At the cap the server stops accepting:
+    /// new clients wait in the listen backlog until a connection ends, and nothing fails.
+    /// Default: [`DEFAULT_MAX_CONNECTIONS`].
+    #[must_use]
+    pub fn with_max_connections(mut self, connections: usize) -> Self {
+        self.max_connections = connections.max(1);
+        self
+    }
+
+    /// How long a write may wait for a client that does not read (a stalled download, a
+    /// client that never reads its answers); after that the connection is closed.
+    /// Default: [`DEFAULT_WRITE_TIMEOUT`].
+    #[must_use]
+    pub fn with_write_timeout(mut self, timeout: Duration) -> Self {
+        self.write_timeout = timeout;
+        self
+    }
+
     /// Renders every error answer (those of the pile and the server's own: 400, 413, 500)
     /// with this renderer instead of plain text.
     #[must_use]
@@ -154,6 +192,7 @@ impl Server {
         let shared = Arc::new(Shared {
             handler: Arc::new(handler),
             body_limit: self.body_limit,
+            max_uri_bytes: self.max_uri_bytes,
             error_renderer: self.error_renderer.clone(),
         });
         let builders = Arc::new(self.connection_builders());
@@ -162,11 +201,25 @@ impl Server {
         // tells them to give up at once instead of holding shutdown for the grace period.
         let (stopping, stop) = tokio::sync::watch::channel(false);
         tokio::pin!(shutdown);
+        let permits = Arc::new(tokio::sync::Semaphore::new(self.max_connections));
         loop {
+            // At the connection cap, stop accepting until a connection ends: clients wait in
+            // the kernel's backlog rather than being refused.
+            let permit = tokio::select! {
+                permit = Arc::clone(&permits).acquire_owned() => permit.expect("the semaphore is never closed"),
+                () = &mut shutdown => break,
+            };
             tokio::select! {
                 accepted = self.listener.accept() => match accepted {
                     Ok((stream, remote)) => {
-                        spawn_connection(stream, remote, self.local_addr, &shared, &builders, graceful.watcher(), stop.clone());
+                        let connection = Connection {
+                            remote,
+                            local: self.local_addr,
+                            watcher: graceful.watcher(),
+                            stop: stop.clone(),
+                            permit,
+                        };
+                        spawn_connection(stream, connection, &shared, &builders);
                     }
                     Err(error) => accept_failed(error).await,
                 },
@@ -204,6 +257,7 @@ impl Server {
             h1,
             h2,
             header_read_timeout: self.header_read_timeout,
+            write_timeout: self.write_timeout,
         }
     }
 }
@@ -213,6 +267,17 @@ struct Builders {
     h1: http1::Builder,
     h2: http2::Builder<TokioExecutor>,
     header_read_timeout: Duration,
+    write_timeout: Duration,
+}
+
+/// What one accepted connection carries into its task.
+struct Connection {
+    remote: SocketAddr,
+    local: SocketAddr,
+    watcher: Watcher,
+    stop: tokio::sync::watch::Receiver<bool>,
+    /// Held for the connection's life: its slot under the connection cap.
+    permit: tokio::sync::OwnedSemaphorePermit,
 }
 
 /// Serves one connection in its own task. The protocol is told from the first bytes (see
@@ -221,13 +286,17 @@ struct Builders {
 /// HTTP/1.1 task carries nothing of HTTP/2.
 fn spawn_connection(
     stream: TcpStream,
-    remote: SocketAddr,
-    local: SocketAddr,
+    connection: Connection,
     shared: &Arc<Shared>,
     builders: &Arc<Builders>,
-    watcher: Watcher,
-    mut stop: tokio::sync::watch::Receiver<bool>,
 ) {
+    let Connection {
+        remote,
+        local,
+        watcher,
+        mut stop,
+        permit,
+    } = connection;
     // Small answers must not wait for Nagle's algorithm (an extra 40 ms with delayed ACKs).
     if let Err(error) = stream.set_nodelay(true) {
         log::debug!("set_nodelay failed for {remote}: {error}");
@@ -236,6 +305,7 @@ fn spawn_connection(
     let shared = Arc::clone(shared);
     let builders = Arc::clone(builders);
     tokio::spawn(async move {
+        let _permit = permit;
         let protocol = tokio::select! {
             detected = detect(&stream, builders.header_read_timeout) => match detected {
                 Ok(protocol) => protocol,
@@ -247,7 +317,7 @@ fn spawn_connection(
             _ = stop.wait_for(|stopping| *stopping) => return,
         };
         let service = hyper::service::service_fn(move |req| handle(&shared, info, req));
-        let io = TokioIo::new(LingeringStream::new(stream));
+        let io = TokioIo::new(LingeringStream::new(stream, builders.write_timeout));
         let result = match protocol {
             Protocol::Http1 => {
                 watcher
@@ -257,6 +327,7 @@ fn spawn_connection(
             Protocol::Http2 => {
                 let connection = watcher.watch(builders.h2.serve_connection(io, service));
                 tokio::spawn(async move {
+                    let _permit = _permit;
                     if let Err(error) = connection.await {
                         log::debug!("HTTP/2 connection from {remote} ended with an error: {error}");
                     }
@@ -285,6 +356,9 @@ impl fmt::Debug for Server {
             .field("max_header_bytes", &self.max_header_bytes)
             .field("header_read_timeout", &self.header_read_timeout)
             .field("grace_period", &self.grace_period)
+            .field("max_uri_bytes", &self.max_uri_bytes)
+            .field("max_connections", &self.max_connections)
+            .field("write_timeout", &self.write_timeout)
             .field("error_renderer", &self.error_renderer.is_some())
             .finish()
     }

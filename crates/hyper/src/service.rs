@@ -21,6 +21,7 @@ use crate::request_body::{read_body, BodyError};
 pub(crate) struct Shared {
     pub(crate) handler: Arc<dyn Handler>,
     pub(crate) body_limit: usize,
+    pub(crate) max_uri_bytes: usize,
     pub(crate) error_renderer: Option<Arc<dyn ErrorRenderer>>,
 }
 
@@ -43,6 +44,12 @@ pub(crate) fn handle(
         let res = closing(HttpError::bad_request(
             "Bad Request: missing or invalid Host",
         ));
+        return Exchange::ready(res, is_head, renderer);
+    }
+    let uri_len = parts.uri.path_and_query().map_or(0, |pq| pq.as_str().len())
+        + parts.uri.authority().map_or(0, |a| a.as_str().len());
+    if uri_len > shared.max_uri_bytes {
+        let res = HttpError::from_status(StatusCode::URI_TOO_LONG).into_response();
         return Exchange::ready(res, is_head, renderer);
     }
     parts.extensions.insert(connection);

@@ -114,7 +114,7 @@ pub fn params_request(mut req: Request, options: ParamsMiddleware) -> Result<Req
 
 impl Middleware for ParamsMiddleware {
     fn passes_through(&self, req: &Request) -> bool {
-        !req.uri().query().is_some_and(|q| !q.is_empty())
+        req.uri().query().is_none_or(str::is_empty)
             && (req.body().is_empty() || !is_form(req.headers()))
     }
 
