@@ -1,17 +1,23 @@
 /// What a `Range` header asks of a representation of `len` bytes (RFC 9110 §14.2).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum RangeRequest {
+pub enum RangeRequest {
     /// No usable range: answer the whole representation (no header, another unit, bad
     /// syntax, or several ranges, which this crate answers whole rather than as
     /// multipart/byteranges).
     Whole,
     /// One satisfiable range, inclusive bounds.
-    Partial { start: u64, end: u64 },
+    Partial {
+        /// The first byte.
+        start: u64,
+        /// The last byte, inclusive.
+        end: u64,
+    },
     /// A well-formed range that selects nothing: `416` with `Content-Range: bytes */len`.
     Unsatisfiable,
 }
 
-pub(crate) fn parse_range(header: &str, len: u64) -> RangeRequest {
+/// Reads a `Range` header for a representation of `len` bytes.
+pub fn parse_range(header: &str, len: u64) -> RangeRequest {
     let Some(spec) = header.trim().strip_prefix("bytes=") else {
         return RangeRequest::Whole;
     };

@@ -8,14 +8,17 @@ use shallot_core::http::HeaderMap;
 /// The validators of one representation: its strong ETag (quoted) and its modification time
 /// in whole seconds, as `Last-Modified` says it.
 #[derive(Debug, Clone, Copy)]
-pub(crate) struct Validators<'a> {
-    pub(crate) etag: &'a str,
-    pub(crate) last_modified: SystemTime,
+pub struct Validators<'a> {
+    /// The strong ETag, quoted.
+    pub etag: &'a str,
+    /// The modification time, in whole seconds.
+    pub last_modified: SystemTime,
 }
 
 /// The outcome of the preconditions of a GET or HEAD.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Precondition {
+pub enum Precondition {
+    /// Answer normally.
     Proceed,
     /// `304 Not Modified`.
     NotModified,
@@ -26,7 +29,7 @@ pub(crate) enum Precondition {
 /// Evaluates the conditional headers in RFC 9110 §13.2.2's order: `If-Match`, else
 /// `If-Unmodified-Since`; then `If-None-Match`, else `If-Modified-Since`. A date that does
 /// not parse is ignored, as the RFC requires.
-pub(crate) fn evaluate(headers: &HeaderMap, validators: Validators<'_>) -> Precondition {
+pub fn evaluate(headers: &HeaderMap, validators: Validators<'_>) -> Precondition {
     if let Some(if_match) = header_text(headers, IF_MATCH) {
         if !matches_list(if_match, validators.etag, Comparison::Strong) {
             return Precondition::Failed;
@@ -51,7 +54,7 @@ pub(crate) fn evaluate(headers: &HeaderMap, validators: Validators<'_>) -> Preco
 /// Whether a `Range` may be honoured under `If-Range` (RFC 9110 §13.1.5): absent, a strong
 /// match of the ETag, or exactly the `Last-Modified` date. Otherwise the whole
 /// representation is sent.
-pub(crate) fn if_range_allows(headers: &HeaderMap, validators: Validators<'_>) -> bool {
+pub fn if_range_allows(headers: &HeaderMap, validators: Validators<'_>) -> bool {
     let Some(value) = header_text(headers, IF_RANGE) else {
         return true;
     };

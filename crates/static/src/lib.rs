@@ -96,6 +96,15 @@ mod static_middleware;
 mod validators;
 
 pub use error::Error;
+
+/// The crate's parsers of client input, for the fuzz targets in `fuzz/`. Not part of the
+/// API: hidden from the docs and free to change.
+#[doc(hidden)]
+pub mod fuzzing {
+    pub use crate::byte_range::{parse_range, RangeRequest};
+    pub use crate::conditional::{evaluate, if_range_allows, Precondition, Validators};
+    pub use crate::safe_path::relative_path;
+}
 pub use static_middleware::{
     wrap_static, NotFound, StaticMiddleware, Symlinks, CHUNK_SIZE, WHOLE_READ_LIMIT,
 };

@@ -10,7 +10,7 @@ use percent_encoding::percent_decode_str;
 /// (overlong encodings included), NUL and other control bytes, backslashes, `.` and `..`
 /// segments, and `:` (drive letters, alternate data streams). The path is decoded exactly
 /// once, so `%252e%252e` is the literal name `%2e%2e`, not `..`.
-pub(crate) fn relative_path(rest: &str) -> Option<PathBuf> {
+pub fn relative_path(rest: &str) -> Option<PathBuf> {
     if !rest.is_empty() && !rest.starts_with('/') {
         return None;
     }

@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# Runs every fuzz target for RUNS executions (default 10 million), two at a time, each also
+# bounded by MAX_SECONDS. Needs cargo-fuzz (`cargo install cargo-fuzz`); RUSTC_BOOTSTRAP lets
+# the stable toolchain take the sanitizer flags cargo-fuzz passes.
+set -euo pipefail
+cd "$(dirname "$0")"
+RUNS="${RUNS:-10000000}"
+MAX_SECONDS="${MAX_SECONDS:-1200}"
+# Longer inputs find little more in these parsers and slow them several times over.
+MAX_LEN="${MAX_LEN:-512}"
+export RUSTC_BOOTSTRAP=1
+targets=(route_match route_pattern query_form cookie_header range_conditional static_path json_body)
+
+seed() { mkdir -p "corpus/$1"; printf '%b' "$2" > "corpus/$1/seed-$3"; }
+seed route_match '/hello/42' 1; seed route_match '/files/a/b%20c' 2; seed route_match '/api/v1/students/1/x' 3
+seed route_pattern '/a/{b}/{c?}\n/files/{*rest}' 1; seed route_pattern '/u/{id}\n/u/{name}' 2
+seed query_form 'a=1&b=x+y&c=%C3%A9&d' 1
+seed cookie_header 'a=1; b=x%20y; c=' 1
+seed range_conditional '\x20bytes=0-5' 1; seed range_conditional '\x20W/"abc", "x"' 2
+seed static_path '/css/style.css' 1; seed static_path '/%2e%2e/x' 2
+seed json_body '{"a":[1,2.5,"x",null,true]}' 1
+
+cargo fuzz build -O
+run() {
+  local target=$1
+  local log="/tmp/fuzz-$target.log"
+  cargo fuzz run -O "$target" "corpus/$target" -- -runs="$RUNS" -max_len="$MAX_LEN" -max_total_time="$MAX_SECONDS" \
+    -print_final_stats=1 > "$log" 2>&1 || { echo "$target: FAILED (see $log)"; return 1; }
+  local done_runs secs
+  done_runs=$(grep -oP 'stat::number_of_executed_units:\s*\K\d+' "$log" || echo "?")
+  secs=$(grep -oP 'Done \d+ runs in \K\d+' "$log" || echo "?")
+  echo "$target: $done_runs executions in ${secs} s, no crash"
+}
+status=0
+for ((i = 0; i < ${#targets[@]}; i += 2)); do
+  run "${targets[i]}" & first=$!
+  if ((i + 1 < ${#targets[@]})); then run "${targets[i + 1]}" & second=$!; wait $second || status=1; fi
+  wait $first || status=1
+done
+exit $status
