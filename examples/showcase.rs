@@ -298,7 +298,8 @@ fn run() -> Result<(), Box<dyn std::error::Error>> {
     // One line per panic instead of a backtrace: `/panic` is a row that load tests hit.
     std::panic::set_hook(Box::new(|info| eprintln!("showcase: {info}")));
     if options.print_routes {
-        print!("{}", routes()?);
+        // On stderr: stdout carries exactly one line, the address, in every mode.
+        eprint!("{}", routes()?);
     }
     let app = app(&options.static_dir)?;
     let runtime = tokio::runtime::Builder::new_multi_thread()

@@ -126,6 +126,46 @@ async fn sigint_lets_the_in_flight_request_finish_then_exits_0() {
 }
 
 #[test]
+fn routes_prints_the_table_on_stderr_and_keeps_stdout_to_the_address_line() {
+    let mut child = Command::new(showcase_binary())
+        .args(["--addr", "127.0.0.1:0", "--routes"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .env_remove("SHALLOT_ADDR")
+        .spawn()
+        .expect("start the showcase");
+    let mut first = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut first)
+        .unwrap();
+    assert!(
+        first.starts_with("listening on http://127.0.0.1:"),
+        "{first:?}"
+    );
+    let mut table = String::new();
+    let mut stderr = BufReader::new(child.stderr.take().unwrap());
+    while !table.contains("/url/{index}") {
+        let mut line = String::new();
+        if stderr.read_line(&mut line).unwrap() == 0 {
+            break;
+        }
+        table.push_str(&line);
+    }
+    let _ = child.kill();
+    let _ = child.wait();
+    let named = table.lines().find(|line| line.contains("/hello/{index}"));
+    assert!(
+        named.is_some_and(|line| line.starts_with("GET") && line.ends_with("hello-index")),
+        "{table}"
+    );
+    let echo = table.lines().find(|line| line.contains("/echo"));
+    assert!(
+        echo.is_some_and(|line| line.starts_with("GET,POST,PUT")),
+        "{table}"
+    );
+}
+
+#[test]
 fn a_bad_argument_is_refused_with_exit_code_1() {
     let output = Command::new(showcase_binary())
         .arg("--bogus")
