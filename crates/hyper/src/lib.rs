@@ -68,3 +68,7 @@ pub async fn serve(
 ) -> std::io::Result<()> {
     Server::bind(addr).await?.serve(handler).await
 }
+
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeDoctests;
