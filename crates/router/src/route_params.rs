@@ -16,7 +16,8 @@ pub(crate) struct RouteMatch {
     pub(crate) table: Arc<RouteTable>,
     pub(crate) route: usize,
     pub(crate) entry: usize,
-    pub(crate) uri: shallot_core::http::Uri,
+    /// The routed URI, kept only when a parameter is a range of its path.
+    pub(crate) uri: Option<shallot_core::http::Uri>,
     pub(crate) params: ParamList,
 }
 
@@ -58,8 +59,8 @@ impl RouteMatch {
             ParamValue::Empty => "",
             ParamValue::Raw(start, end) => self
                 .uri
-                .path()
-                .get(*start as usize..*end as usize)
+                .as_ref()
+                .and_then(|uri| uri.path().get(*start as usize..*end as usize))
                 .unwrap_or_default(),
             ParamValue::Decoded(text) => text,
         }

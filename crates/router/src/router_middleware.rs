@@ -172,6 +172,7 @@ impl RouterMiddleware {
             });
         };
         let mut params = ParamList::default();
+        let mut any_range = false;
         for (name, raw) in found.params.iter() {
             let value = if raw.contains('%') {
                 let Ok(value) = percent_decode_str(raw).decode_utf8() else {
@@ -186,7 +187,10 @@ impl RouterMiddleware {
                 let start = (raw.as_ptr() as usize).wrapping_sub(lookup.as_ptr() as usize);
                 let end = start.wrapping_add(raw.len());
                 match (u32::try_from(start), u32::try_from(end)) {
-                    (Ok(s), Ok(e)) if lookup.get(start..end) == Some(raw) => ParamValue::Raw(s, e),
+                    (Ok(s), Ok(e)) if lookup.get(start..end) == Some(raw) => {
+                        any_range = true;
+                        ParamValue::Raw(s, e)
+                    }
                     _ => ParamValue::Decoded(raw.to_owned()),
                 }
             };
@@ -197,7 +201,7 @@ impl RouterMiddleware {
                 table: Arc::clone(&self.table),
                 route,
                 entry: entry_index,
-                uri: req.uri().clone(),
+                uri: any_range.then(|| req.uri().clone()),
                 params,
             },
             Arc::clone(handler),
