@@ -41,6 +41,7 @@
 //! `with_grace_period`, `with_error_renderer`.
 
 mod catch_panic;
+mod connection;
 mod host;
 mod lingering_stream;
 mod protocol;

@@ -90,6 +90,7 @@ mod accept_encoding;
 mod byte_range;
 mod conditional;
 mod error;
+mod file_answer;
 mod resolve;
 mod safe_path;
 mod static_middleware;

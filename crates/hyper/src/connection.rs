@@ -1,0 +1,100 @@
+use std::io;
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+
+use hyper::server::conn::{http1, http2};
+use hyper_util::rt::{TokioExecutor, TokioIo};
+use hyper_util::server::graceful::Watcher;
+use shallot_core::ConnectionInfo;
+use tokio::net::TcpStream;
+
+use crate::lingering_stream::LingeringStream;
+use crate::protocol::{detect, Protocol};
+use crate::service::{handle, Shared};
+
+/// The per-protocol connection settings, shared by every connection.
+pub(crate) struct Builders {
+    pub(crate) h1: http1::Builder,
+    pub(crate) h2: http2::Builder<TokioExecutor>,
+    pub(crate) header_read_timeout: Duration,
+    pub(crate) write_timeout: Duration,
+}
+
+/// What one accepted connection carries into its task.
+pub(crate) struct Connection {
+    pub(crate) remote: SocketAddr,
+    pub(crate) local: SocketAddr,
+    pub(crate) watcher: Watcher,
+    pub(crate) stop: tokio::sync::watch::Receiver<bool>,
+    /// Held for the connection's life: its slot under the connection cap.
+    pub(crate) permit: tokio::sync::OwnedSemaphorePermit,
+}
+
+/// Serves one connection in its own task. The protocol is told from the first bytes (see
+/// [`detect`]) rather than by hyper-util's `auto` builder, whose connections cost 6.6 KiB
+/// more each, idle (docs/performance.md). An HTTP/2 connection gets a task of its own, so an
+/// HTTP/1.1 task carries nothing of HTTP/2.
+pub(crate) fn spawn_connection(
+    stream: TcpStream,
+    connection: Connection,
+    shared: &Arc<Shared>,
+    builders: &Arc<Builders>,
+) {
+    let Connection {
+        remote,
+        local,
+        watcher,
+        mut stop,
+        permit,
+    } = connection;
+    // Small answers must not wait for Nagle's algorithm (an extra 40 ms with delayed ACKs).
+    if let Err(error) = stream.set_nodelay(true) {
+        log::debug!("set_nodelay failed for {remote}: {error}");
+    }
+    let info = ConnectionInfo::new(remote, local, false);
+    let shared = Arc::clone(shared);
+    let builders = Arc::clone(builders);
+    tokio::spawn(async move {
+        let _permit = permit;
+        let protocol = tokio::select! {
+            detected = detect(&stream, builders.header_read_timeout) => match detected {
+                Ok(protocol) => protocol,
+                Err(error) => {
+                    log::debug!("connection from {remote} sent no request: {error}");
+                    return;
+                }
+            },
+            _ = stop.wait_for(|stopping| *stopping) => return,
+        };
+        let service = hyper::service::service_fn(move |req| handle(&shared, info, req));
+        let io = TokioIo::new(LingeringStream::new(stream, builders.write_timeout));
+        let result = match protocol {
+            Protocol::Http1 => {
+                watcher
+                    .watch(builders.h1.serve_connection(io, service))
+                    .await
+            }
+            Protocol::Http2 => {
+                let connection = watcher.watch(builders.h2.serve_connection(io, service));
+                tokio::spawn(async move {
+                    let _permit = _permit;
+                    if let Err(error) = connection.await {
+                        log::debug!("HTTP/2 connection from {remote} ended with an error: {error}");
+                    }
+                });
+                return;
+            }
+        };
+        if let Err(error) = result {
+            log::debug!("connection from {remote} ended with an error: {error}");
+        }
+    });
+}
+
+/// Accept errors are mostly transient (a client reset before accept, or the process out of
+/// file descriptors). Waiting a little keeps an fd shortage from turning into a busy loop.
+pub(crate) async fn accept_failed(error: io::Error) {
+    log::debug!("accept failed: {error}");
+    tokio::time::sleep(Duration::from_millis(50)).await;
+}

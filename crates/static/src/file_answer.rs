@@ -1,0 +1,180 @@
+use std::io::SeekFrom;
+use std::path::Path;
+
+use bytes::Bytes;
+use shallot_core::http::header::{
+    ACCEPT_RANGES, CACHE_CONTROL, CONTENT_LENGTH, CONTENT_RANGE, CONTENT_TYPE, ETAG, LAST_MODIFIED,
+    RANGE, VARY,
+};
+use shallot_core::http::{HeaderMap, HeaderValue, Method, StatusCode};
+use shallot_core::{status, Body, HttpError, IntoResponse, Request, Response};
+use tokio::io::{AsyncReadExt, AsyncSeekExt};
+use tokio_util::io::ReaderStream;
+
+use crate::accept_encoding::Encoding;
+use crate::byte_range::{parse_range, RangeRequest};
+use crate::conditional::{evaluate, if_range_allows, Precondition, Validators};
+use crate::resolve::Found;
+use crate::validators::{etag, last_modified};
+use crate::{CHUNK_SIZE, WHOLE_READ_LIMIT};
+
+/// The content type of the file as named in the URL (a folder's index is HTML), guessed from
+/// mime_guess's table; text types get `; charset=utf-8`.
+pub(crate) fn content_type_of(
+    relative: &Path,
+    served: &Path,
+    encoding: Option<Encoding>,
+) -> HeaderValue {
+    let named = if encoding.is_some() {
+        served.with_extension("")
+    } else {
+        served.to_path_buf()
+    };
+    let guessed = named
+        .extension()
+        .or_else(|| relative.extension())
+        .and_then(|ext| ext.to_str())
+        .and_then(|ext| mime_guess::from_ext(ext).first_raw());
+    match guessed {
+        Some(mime) if mime.starts_with("text/") || mime == "application/javascript" => {
+            HeaderValue::from_str(&format!("{mime}; charset=utf-8"))
+                .unwrap_or(shallot_core::APPLICATION_OCTET_STREAM)
+        }
+        Some(mime) => HeaderValue::from_static(mime),
+        None => shallot_core::APPLICATION_OCTET_STREAM,
+    }
+}
+
+/// What [`answer`] needs of the middleware's options.
+pub(crate) struct AnswerOptions<'a> {
+    pub(crate) cache_control: Option<&'a HeaderValue>,
+    pub(crate) precompressed: bool,
+}
+
+/// The answer for a file that was found: validators, conditional requests, ranges, and the
+/// body, read whole or streamed.
+pub(crate) async fn answer(
+    req: &Request,
+    file: &Found,
+    mut headers: HeaderMap,
+    options: AnswerOptions<'_>,
+) -> Response {
+    let len = file.metadata.len();
+    // Small files are read now: one read serves the body and the content hash of the ETag.
+    let content = if len <= WHOLE_READ_LIMIT {
+        match tokio::fs::read(&file.path).await {
+            Ok(bytes) => Some(Bytes::from(bytes)),
+            Err(_) => return gone(),
+        }
+    } else {
+        None
+    };
+    let len = content.as_ref().map_or(len, |c| c.len() as u64);
+    let etag = etag(&file.metadata, content.as_deref());
+    let modified = last_modified(&file.metadata);
+    let validators = Validators {
+        etag: &etag,
+        last_modified: modified,
+    };
+    headers.insert(
+        ETAG,
+        HeaderValue::from_str(&etag).expect("hex digits and quotes"),
+    );
+    headers.insert(
+        LAST_MODIFIED,
+        HeaderValue::from_str(&httpdate::fmt_http_date(modified)).expect("an HTTP date"),
+    );
+    if let Some(cache_control) = options.cache_control {
+        headers.insert(CACHE_CONTROL, cache_control.clone());
+    }
+    if options.precompressed {
+        headers.insert(VARY, HeaderValue::from_static("accept-encoding"));
+    }
+    headers.insert(ACCEPT_RANGES, HeaderValue::from_static("bytes"));
+
+    match evaluate(req.headers(), validators) {
+        Precondition::Proceed => {}
+        Precondition::NotModified => {
+            headers.remove(CONTENT_TYPE);
+            headers.remove(ACCEPT_RANGES);
+            return with_headers(status(StatusCode::NOT_MODIFIED), headers);
+        }
+        Precondition::Failed => {
+            let res = HttpError::from_status(StatusCode::PRECONDITION_FAILED).into_response();
+            return head_safe(req, res);
+        }
+    }
+
+    let head = req.method() == Method::HEAD;
+    let range = match req.headers().get(RANGE).and_then(|v| v.to_str().ok()) {
+        // Range is defined for GET only (RFC 9110 §14.2); HEAD gets the whole length.
+        Some(range) if !head && if_range_allows(req.headers(), validators) => {
+            parse_range(range, len)
+        }
+        _ => RangeRequest::Whole,
+    };
+    let (status_code, start, count) = match range {
+        RangeRequest::Whole => (StatusCode::OK, 0, len),
+        RangeRequest::Partial { start, end } => {
+            let content_range = format!("bytes {start}-{end}/{len}");
+            headers.insert(
+                CONTENT_RANGE,
+                HeaderValue::from_str(&content_range).expect("digits"),
+            );
+            (StatusCode::PARTIAL_CONTENT, start, end - start + 1)
+        }
+        RangeRequest::Unsatisfiable => {
+            let content_range = HeaderValue::from_str(&format!("bytes */{len}")).expect("digits");
+            let res = HttpError::from_status(StatusCode::RANGE_NOT_SATISFIABLE)
+                .with_header(CONTENT_RANGE, content_range)
+                .into_response();
+            return res;
+        }
+    };
+
+    let body = if head {
+        Body::empty()
+    } else if let Some(content) = content {
+        #[allow(clippy::cast_possible_truncation)] // bounded by WHOLE_READ_LIMIT
+        Body::from(content.slice(start as usize..(start + count) as usize))
+    } else {
+        match stream_file(&file.path, start, count).await {
+            Some(body) => body,
+            None => return gone(),
+        }
+    };
+    headers.insert(CONTENT_LENGTH, HeaderValue::from(count));
+    let mut res = with_headers(Response::new(body), headers);
+    *res.status_mut() = status_code;
+    res
+}
+
+/// Streams `count` bytes from `start`, chunk by chunk as the connection takes them, so a
+/// stalled client holds a few chunk buffers, never the file.
+async fn stream_file(path: &Path, start: u64, count: u64) -> Option<Body> {
+    let mut file = tokio::fs::File::open(path).await.ok()?;
+    if start > 0 {
+        file.seek(SeekFrom::Start(start)).await.ok()?;
+    }
+    Some(Body::from_stream(ReaderStream::with_capacity(
+        file.take(count),
+        CHUNK_SIZE,
+    )))
+}
+
+/// The file vanished between being found and being read.
+fn gone() -> Response {
+    HttpError::not_found().into_response()
+}
+
+fn with_headers(mut res: Response, headers: HeaderMap) -> Response {
+    res.headers_mut().extend(headers);
+    res
+}
+
+pub(crate) fn head_safe(req: &Request, mut res: Response) -> Response {
+    if req.method() == Method::HEAD {
+        *res.body_mut() = Body::empty();
+    }
+    res
+}
