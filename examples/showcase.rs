@@ -76,15 +76,16 @@ async fn hello_index(req: Request) -> String {
     format!("hi user number: {}", req.param("index").unwrap_or_default())
 }
 
-async fn echo(req: Request) -> Response {
+async fn echo(mut req: Request) -> Result<Response, HttpError> {
     let content_type = req
         .headers()
         .get(CONTENT_TYPE)
         .cloned()
         .unwrap_or(APPLICATION_OCTET_STREAM);
-    let mut res = Response::new(Body::from(req.into_body()));
+    let body = req.body_mut().read_all().await?.clone();
+    let mut res = Response::new(Body::from(body));
     res.headers_mut().insert(CONTENT_TYPE, content_type);
-    res
+    Ok(res)
 }
 
 async fn json_hello(_req: Request) -> Response {
@@ -113,7 +114,7 @@ async fn params(req: Request) -> Result<Response, HttpError> {
 }
 
 fn to_json(map: &shallot::params::ParamMap) -> Result<String, HttpError> {
-    serde_json::to_string(map).map_err(|_| HttpError::internal("Internal Server Error"))
+    serde_json::to_string(map).map_err(|_| HttpError::internal_server_error())
 }
 
 async fn cookies_get(req: Request) -> Response {
@@ -126,13 +127,14 @@ async fn cookies_get(req: Request) -> Response {
 }
 
 /// Sets and deletes exactly the cookies of a body in the showcase's cookie data model.
-async fn cookies_post(req: Request) -> Result<Response, HttpError> {
+async fn cookies_post(mut req: Request) -> Result<Response, HttpError> {
     let parsed;
     let body = match req.json_value() {
         Some(value) => value,
         // A client that forgot the JSON content type still sent JSON.
         None => {
-            parsed = serde_json::from_slice::<Value>(req.body())
+            let bytes = req.body_mut().read_all().await?;
+            parsed = serde_json::from_slice::<Value>(bytes)
                 .map_err(|_| HttpError::bad_request(MALFORMED_JSON))?;
             &parsed
         }

@@ -64,7 +64,7 @@ pub(crate) struct ResponseCookies(pub(crate) Vec<SetCookie>);
 
 /// Prepares the request's cookies for [`CookiesExt`](crate::CookiesExt): nothing is parsed
 /// until asked, and a request without a `Cookie` header gets nothing at all.
-pub fn cookies_request(middleware: &CookiesMiddleware, mut req: Request) -> Request {
+pub fn cookies_request(mut req: Request, middleware: &CookiesMiddleware) -> Request {
     let _ = middleware;
     if req.headers().contains_key(COOKIE) {
         req.extensions_mut().insert(LazyCookies(Arc::new(LazyInner {
@@ -80,7 +80,7 @@ pub fn cookies_request(middleware: &CookiesMiddleware, mut req: Request) -> Requ
 ///
 /// A cookie that cannot be sent (a name that is not a token; a signed or private cookie
 /// without a key) is a bug of the application: it is logged and the answer becomes `500`.
-pub fn cookies_response(middleware: &CookiesMiddleware, mut res: Response) -> Response {
+pub fn cookies_response(mut res: Response, middleware: &CookiesMiddleware) -> Response {
     let Some(ResponseCookies(cookies)) = res.extensions_mut().remove::<ResponseCookies>() else {
         return res;
     };
@@ -91,7 +91,7 @@ pub fn cookies_response(middleware: &CookiesMiddleware, mut res: Response) -> Re
             }
             Err(reason) => {
                 log::error!("cannot set cookie `{}`: {reason}", cookie.name());
-                return HttpError::internal("Internal Server Error").into_response();
+                return HttpError::internal_server_error().into_response();
             }
         }
     }
@@ -127,8 +127,8 @@ fn finish(
 
 impl Middleware for CookiesMiddleware {
     fn call(&self, req: Request, next: Next) -> BoxFuture<Response> {
-        let fut = next.run(cookies_request(self, req));
+        let fut = next.run(cookies_request(req, self));
         let this = self.clone();
-        Box::pin(async move { cookies_response(&this, fut.await) })
+        Box::pin(async move { cookies_response(fut.await, &this) })
     }
 }

@@ -1,5 +1,6 @@
 use std::net::SocketAddr;
 
+use crate::context::Context;
 use crate::Request;
 
 /// Facts about the connection a request arrived on, added by the server to every request.
@@ -9,10 +10,10 @@ use crate::Request;
 /// ```
 /// use shallot_core::{ConnectionInfo, Request};
 ///
-/// let mut req = Request::new(bytes::Bytes::new());
+/// let mut req = Request::default();
 /// let remote = "127.0.0.1:40000".parse().unwrap();
 /// let local = "127.0.0.1:5000".parse().unwrap();
-/// req.extensions_mut().insert(ConnectionInfo::new(remote, local, false));
+/// ConnectionInfo::new(remote, local, false).set_on(&mut req);
 /// assert_eq!(ConnectionInfo::of(&req).unwrap().remote_addr(), remote);
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -34,7 +35,14 @@ impl ConnectionInfo {
 
     /// The connection info of a request, when a server (or the test client) added it.
     pub fn of(req: &Request) -> Option<&Self> {
-        req.extensions().get::<Self>()
+        Context::of(req)?.connection.as_ref()
+    }
+
+    /// Attaches this info to a request, replacing any earlier one: what a server does for
+    /// each request, and what a trusted-proxy middleware does once it has read the
+    /// forwarding headers. Replacing allocates nothing.
+    pub fn set_on(self, req: &mut Request) {
+        Context::of_mut(req).connection = Some(self);
     }
 
     /// The client's address, as seen by the socket (proxies are not trusted here).

@@ -3,9 +3,8 @@ use std::sync::Arc;
 
 use bytes::Bytes;
 use http::header::{HeaderValue, CONTENT_LENGTH, CONTENT_TYPE};
-use http::Method;
 
-use crate::{Body, BoxFuture, HttpError, Middleware, Next, Request, Response, TEXT_PLAIN_UTF_8};
+use crate::{BoxFuture, HttpError, Middleware, Next, Request, Response, TEXT_PLAIN_UTF_8};
 
 /// Renders every error answer the toolkit makes (400, 404, 405, 413, 415, 500, ...).
 ///
@@ -90,21 +89,18 @@ fn push_json_string(out: &mut String, text: &str) {
 }
 
 /// Re-renders `res` with `renderer` if it was made from an [`HttpError`]; other responses
-/// pass unchanged. The answer to a `HEAD` request keeps an empty body.
-pub fn render_error(renderer: &dyn ErrorRenderer, method: &Method, mut res: Response) -> Response {
+/// pass unchanged. (A `HEAD` answer is rendered like the `GET` one; the server drops its
+/// body, see [`head_response`](crate::head_response).)
+pub fn render_error(res: Response, renderer: &dyn ErrorRenderer) -> Response {
+    let mut res = res;
     let Some(error) = HttpError::of(&res) else {
         return res;
     };
     let (content_type, body) = renderer.render(error);
     let headers = res.headers_mut();
     headers.insert(CONTENT_TYPE, content_type);
-    if method == Method::HEAD {
-        headers.insert(CONTENT_LENGTH, HeaderValue::from(body.len()));
-        *res.body_mut() = Body::empty();
-    } else {
-        headers.remove(CONTENT_LENGTH);
-        *res.body_mut() = body.into();
-    }
+    headers.remove(CONTENT_LENGTH);
+    *res.body_mut() = body.into();
     res
 }
 
@@ -132,9 +128,8 @@ impl fmt::Debug for ErrorRendererMiddleware {
 impl Middleware for ErrorRendererMiddleware {
     fn call(&self, req: Request, next: Next) -> BoxFuture<Response> {
         let renderer = Arc::clone(&self.renderer);
-        let method = req.method().clone();
         let fut = next.run(req);
-        Box::pin(async move { render_error(&*renderer, &method, fut.await) })
+        Box::pin(async move { render_error(fut.await, &*renderer) })
     }
 }
 

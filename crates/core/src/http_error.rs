@@ -1,7 +1,7 @@
 use std::borrow::Cow;
 use std::fmt;
 
-use http::header::{HeaderName, HeaderValue, CONTENT_TYPE};
+use http::header::{HeaderName, HeaderValue, CONNECTION, CONTENT_TYPE};
 use http::StatusCode;
 
 use crate::{Response, TEXT_PLAIN_UTF_8};
@@ -60,6 +60,52 @@ impl HttpError {
     /// it must not reveal internals; log the details instead.
     pub fn internal(message: impl Into<Cow<'static, str>>) -> Self {
         Self::new(StatusCode::INTERNAL_SERVER_ERROR, message)
+    }
+
+    /// `401 Unauthorized`, body `Unauthorized`. Add `www-authenticate` with
+    /// [`HttpError::with_header`] (RFC 9110 §15.5.2).
+    pub fn unauthorized() -> Self {
+        Self::from_status(StatusCode::UNAUTHORIZED)
+    }
+
+    /// `403 Forbidden`, body `Forbidden`.
+    pub fn forbidden() -> Self {
+        Self::from_status(StatusCode::FORBIDDEN)
+    }
+
+    /// `409 Conflict` with this message.
+    pub fn conflict(message: impl Into<Cow<'static, str>>) -> Self {
+        Self::new(StatusCode::CONFLICT, message)
+    }
+
+    /// `422 Unprocessable Content` with this message: the request was well-formed but its
+    /// content cannot be acted on (a failed validation).
+    pub fn unprocessable(message: impl Into<Cow<'static, str>>) -> Self {
+        Self::new(StatusCode::UNPROCESSABLE_ENTITY, message)
+    }
+
+    /// `429 Too Many Requests`, body `Too Many Requests`.
+    pub fn too_many_requests() -> Self {
+        Self::from_status(StatusCode::TOO_MANY_REQUESTS)
+    }
+
+    /// `503 Service Unavailable`, body `Service Unavailable`: a dependency (a database, a
+    /// session store) is down; the client may retry.
+    pub fn service_unavailable() -> Self {
+        Self::from_status(StatusCode::SERVICE_UNAVAILABLE)
+    }
+
+    /// `500 Internal Server Error`, body `Internal Server Error`: the answer to a bug, with
+    /// nothing revealed to the client.
+    pub fn internal_server_error() -> Self {
+        Self::from_status(StatusCode::INTERNAL_SERVER_ERROR)
+    }
+
+    /// Adds `connection: close`: the answer ends the connection (HTTP/1.1), because the
+    /// request was not read to its end.
+    #[must_use]
+    pub fn closing(self) -> Self {
+        self.with_header(CONNECTION, HeaderValue::from_static("close"))
     }
 
     /// Adds a header to the answer (`Allow` on a 405, `Content-Range` on a 416, ...); a

@@ -48,8 +48,12 @@
 //!
 //! | condition | answer |
 //! |---|---|
-//! | a `HEAD` request | the handler's answer without its body; a known length is kept as `content-length` |
+//! | a `HEAD` request | answered like a `GET` inside the pile; the server (and the test client) drop the body on the way out, keeping a known length as `content-length` ([`head_response`]) |
 //! | a handler returns an [`HttpError`] | its status, `text/plain; charset=utf-8`, the message as the body |
+//! | a handler panics | `500`, `Internal Server Error`, made inside the pile so outer middlewares see it |
+//! | a request body announced over its limit reaches a handler | `413`, `Payload Too Large`, `connection: close`; the handler is not called |
+//! | a handler reads a body over its limit, broken off, or stalled | `413` / `400` / `408` through [`BodyError`] |
+//! | a handler asks for state the [`App`] was not given | `500` ([`StateExt::state`]) |
 //! | [`wrap_error_renderer`] is in the pile | every [`HttpError`] answer rendered by its [`ErrorRenderer`] |
 //!
 //! # Stability
@@ -57,20 +61,32 @@
 //! The texts of error answers and the default options of every middleware are not covered by
 //! semantic versioning: they may change in a minor release. Status codes and header rules are.
 
+mod app;
 mod body;
+mod body_error;
+mod body_limit;
+mod catch_panic;
 mod chain;
 mod connection_info;
+mod context;
 mod error_renderer;
 mod handler;
+mod head;
 mod http_error;
 mod into_response;
 mod middleware;
 mod next;
 mod request;
+mod request_body;
 mod response;
+mod state;
 pub mod test;
 
+pub use app::App;
 pub use body::{Body, BoxError};
+pub use body_error::{BodyError, BodyReadTimedOut};
+pub use body_limit::{wrap_body_limit, BodyLimitMiddleware};
+pub use catch_panic::{catch_panic, panic_message, CatchPanic, PanicPayload};
 pub use chain::{chain_middleware, Chain, ChainHandler, IntoMiddlewares};
 pub use connection_info::ConnectionInfo;
 pub use error_renderer::{
@@ -78,15 +94,18 @@ pub use error_renderer::{
     PlainTextErrors,
 };
 pub use handler::{BoxFuture, Handler, SharedHandler};
+pub use head::head_response;
 pub use http_error::HttpError;
 pub use into_response::IntoResponse;
 pub use middleware::{named, Middleware, Named, SharedMiddleware};
 pub use next::Next;
 pub use request::Request;
+pub use request_body::{RequestBody, DEFAULT_BODY_LIMIT};
 pub use response::{
     binary, html, redirect, status, stream, text, Response, APPLICATION_OCTET_STREAM,
     TEXT_HTML_UTF_8, TEXT_PLAIN_UTF_8,
 };
+pub use state::{State, StateExt};
 
 pub use bytes;
 pub use http;

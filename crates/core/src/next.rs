@@ -1,10 +1,7 @@
 use std::fmt;
 use std::sync::Arc;
 
-use http::header::CONTENT_LENGTH;
-use http::{HeaderValue, Method};
-
-use crate::{Body, BoxFuture, Request, Response, SharedHandler, SharedMiddleware};
+use crate::{BoxFuture, Request, Response, SharedHandler, SharedMiddleware};
 
 /// The rest of the chain, and the handler chosen so far.
 ///
@@ -44,18 +41,7 @@ impl Next {
         self.chosen = Some(handler);
     }
 
-    /// Like [`Next::set_handler`], by value.
-    #[must_use]
-    pub fn with_handler(mut self, handler: SharedHandler) -> Self {
-        self.chosen = Some(handler);
-        self
-    }
-
     /// Runs the rest of the chain, then the handler, and returns its response.
-    ///
-    /// The answer to a `HEAD` request loses its body here, right after the handler, so every
-    /// middleware sees what the client will get (RFC 9110 §9.3.2); a known body length is kept
-    /// as `content-length`, as the `GET` answer would have it.
     pub fn run(mut self, req: Request) -> BoxFuture<Response> {
         while let Some(middleware) = self.chain.middlewares.get(self.index) {
             if middleware.passes_through(&req) {
@@ -68,24 +54,8 @@ impl Next {
             self.index += 1;
             return middleware.call(req, self);
         }
-        call_handler(self.handler(), req)
+        self.handler().call(req)
     }
-
-    /// The number of middlewares still to run before the handler.
-    pub fn remaining(&self) -> usize {
-        self.chain.middlewares.len() - self.index
-    }
-}
-
-fn without_body(mut res: Response) -> Response {
-    if let Some(len) = res.body().exact_len() {
-        if len > 0 && !res.headers().contains_key(CONTENT_LENGTH) {
-            res.headers_mut()
-                .insert(CONTENT_LENGTH, HeaderValue::from(len));
-        }
-    }
-    *res.body_mut() = Body::empty();
-    res
 }
 
 impl fmt::Debug for Next {
@@ -94,15 +64,5 @@ impl fmt::Debug for Next {
             .field("remaining", &&self.chain.middlewares[self.index..])
             .field("handler", self.handler())
             .finish()
-    }
-}
-
-/// Calls a handler; the answer to a `HEAD` loses its body.
-fn call_handler(handler: &SharedHandler, req: Request) -> BoxFuture<Response> {
-    if req.method() == Method::HEAD {
-        let fut = handler.call(req);
-        Box::pin(async move { without_body(fut.await) })
-    } else {
-        handler.call(req)
     }
 }

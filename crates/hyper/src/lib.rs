@@ -20,23 +20,28 @@
 //! |---|---|
 //! | HTTP/1.1 request without `Host`, with two, or with an invalid one | `400`, `Bad Request: missing or invalid Host`, connection closed |
 //! | HTTP/1.1 request with both `Content-Length` and `Transfer-Encoding` | framed by `Transfer-Encoding` alone, then the connection is closed (hyper, RFC 9112 §6.3) |
-//! | request body over the limit (2 MiB by default), by `content-length` or as it arrives | `413`, `Payload Too Large`, connection closed without reading the rest |
+//! | request body announced over its limit (2 MiB by default; a middleware may change it per route) | `413`, `Payload Too Large`, before the handler runs, connection closed without reading the body |
+//! | request body growing over its limit while a handler reads it (chunked) | the read fails: `413`, connection closed without reading the rest |
+//! | client pauses over 30 s while its body is being read | the read fails: `408`, `Request Timeout`, connection closed |
 //! | request head over 64 KiB | `431` (from hyper), connection closed |
 //! | request head not complete within 30 s (an idle keep-alive connection included) | connection closed |
 //! | request target over 8 KiB | `414`, `URI Too Long` |
 //! | 10,000 connections open | no more accepted until one ends (clients wait in the backlog) |
 //! | a client that does not read for 60 s while an answer is being written | connection closed |
 //! | the server closes a connection the client still writes on | the answer is followed by a FIN and the client's bytes are drained for up to 2 s, so the answer is not lost to a RST |
-//! | chunked body broken off or malformed | `400`, `Bad Request: unreadable body`, connection closed |
-//! | the handler panics | `500`, `Internal Server Error`; the panic is logged; the server keeps serving |
+//! | chunked body broken off or malformed, while a handler reads it | `400`, `Bad Request: unreadable body`, connection closed |
+//! | a `HEAD` request | the `GET` answer's status and headers, no body ([`head_response`](shallot_core::head_response)) |
+//! | the handler panics | `500`, `Internal Server Error`, made inside the pile; the server keeps serving |
+//! | a middleware panics | `500`, `Internal Server Error`, made here as a last resort; the panic is logged |
+//! | a start-up hook fails | `serve` returns its error before accepting a connection |
 //! | a streamed body panics | the connection is closed (the status line is already sent) |
-//! | SIGINT, SIGTERM or the shutdown future | stop accepting; in-flight requests finish within the grace period (10 s) |
+//! | SIGINT, SIGTERM or the shutdown future | stop accepting; in-flight requests finish within the grace period (10 s); then the shutdown hooks run |
 //!
 //! Connection errors are logged at `debug` level through the `log` crate, never printed.
 //!
 //! # Options
 //!
-//! See [`Server`]: `with_body_limit`, `with_max_header_bytes`, `with_max_uri_bytes`,
+//! See [`Server`]: `with_body_limit`, `with_body_read_timeout`, `with_max_header_bytes`, `with_max_uri_bytes`,
 //! `with_header_read_timeout`, `with_write_timeout`, `with_max_connections`,
 //! `with_grace_period`, `with_error_renderer`.
 
@@ -50,11 +55,10 @@ mod server;
 mod service;
 mod shutdown;
 
-pub use catch_panic::GuardedBody;
 pub use server::{
-    Server, DEFAULT_BODY_LIMIT, DEFAULT_GRACE_PERIOD, DEFAULT_HEADER_READ_TIMEOUT,
-    DEFAULT_MAX_CONNECTIONS, DEFAULT_MAX_HEADER_BYTES, DEFAULT_MAX_URI_BYTES,
-    DEFAULT_WRITE_TIMEOUT,
+    Server, DEFAULT_BODY_LIMIT, DEFAULT_BODY_READ_TIMEOUT, DEFAULT_GRACE_PERIOD,
+    DEFAULT_HEADER_READ_TIMEOUT, DEFAULT_MAX_CONNECTIONS, DEFAULT_MAX_HEADER_BYTES,
+    DEFAULT_MAX_URI_BYTES, DEFAULT_WRITE_TIMEOUT,
 };
 pub use shutdown::shutdown_signal;
 

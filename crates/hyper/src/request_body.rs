@@ -1,57 +1,66 @@
-use bytes::{Bytes, BytesMut};
-use http_body::Body as _;
-use hyper::body::Incoming;
+use std::future::Future;
+use std::pin::Pin;
+use std::task::{Context, Poll};
+use std::time::Duration;
 
-/// Why a request body could not be read whole.
-#[derive(Debug)]
-pub(crate) enum BodyError {
-    /// Larger than the limit: answered 413 before reading the rest.
-    TooLarge,
-    /// The client broke off or sent a malformed chunked body.
-    Broken(hyper::Error),
+use bytes::Bytes;
+use http_body::{Frame, SizeHint};
+use hyper::body::Incoming;
+use shallot_core::{BodyReadTimedOut, BoxError};
+use tokio::time::Sleep;
+
+/// A request body on the wire whose client must keep sending: once the pile waits for the
+/// next bytes, they must come within `timeout` or the read fails with [`BodyReadTimedOut`]
+/// (answered `408`, connection closed). Nothing runs while nobody reads.
+pub(crate) struct TimedBody {
+    inner: Incoming,
+    timeout: Duration,
+    /// Armed when a read finds nothing to hand out, disarmed when bytes come.
+    timer: Option<Pin<Box<Sleep>>>,
 }
 
-/// Reads the whole body, refusing it as soon as it is known to exceed `limit` bytes: from
-/// `content-length` before reading anything, else when the running total passes it.
-///
-/// A body that arrives in one frame (the common case) is kept without copying.
-pub(crate) async fn read_body(mut body: Incoming, limit: usize) -> Result<Bytes, BodyError> {
-    if body.is_end_stream() {
-        return Ok(Bytes::new());
-    }
-    let hint = body.size_hint();
-    if hint.lower() > limit as u64 {
-        return Err(BodyError::TooLarge);
-    }
-    let mut first: Option<Bytes> = None;
-    let mut rest: Option<BytesMut> = None;
-    let mut total = 0usize;
-    while let Some(frame) =
-        std::future::poll_fn(|cx| std::pin::Pin::new(&mut body).poll_frame(cx)).await
-    {
-        let frame = frame.map_err(BodyError::Broken)?;
-        let Ok(data) = frame.into_data() else {
-            continue; // trailers carry no body bytes
-        };
-        total += data.len();
-        if total > limit {
-            return Err(BodyError::TooLarge);
+impl TimedBody {
+    pub(crate) fn new(inner: Incoming, timeout: Duration) -> Self {
+        Self {
+            inner,
+            timeout,
+            timer: None,
         }
-        match (&mut first, &mut rest) {
-            (None, _) => first = Some(data),
-            (Some(head), None) => {
-                let capacity = hint.exact().map_or(total * 2, |n| n as usize).min(limit);
-                let mut buf = BytesMut::with_capacity(capacity.max(total));
-                buf.extend_from_slice(head);
-                buf.extend_from_slice(&data);
-                rest = Some(buf);
+    }
+}
+
+impl http_body::Body for TimedBody {
+    type Data = Bytes;
+    type Error = BoxError;
+
+    fn poll_frame(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+    ) -> Poll<Option<Result<Frame<Bytes>, BoxError>>> {
+        let this = &mut *self;
+        match Pin::new(&mut this.inner).poll_frame(cx) {
+            Poll::Ready(frame) => {
+                this.timer = None;
+                Poll::Ready(frame.map(|r| r.map_err(Into::into)))
             }
-            (Some(_), Some(buf)) => buf.extend_from_slice(&data),
+            Poll::Pending => {
+                let timeout = this.timeout;
+                let timer = this
+                    .timer
+                    .get_or_insert_with(|| Box::pin(tokio::time::sleep(timeout)));
+                match timer.as_mut().poll(cx) {
+                    Poll::Ready(()) => Poll::Ready(Some(Err(BodyReadTimedOut.into()))),
+                    Poll::Pending => Poll::Pending,
+                }
+            }
         }
     }
-    Ok(match (first, rest) {
-        (_, Some(buf)) => buf.freeze(),
-        (Some(head), None) => head,
-        (None, None) => Bytes::new(),
-    })
+
+    fn is_end_stream(&self) -> bool {
+        self.inner.is_end_stream()
+    }
+
+    fn size_hint(&self) -> SizeHint {
+        self.inner.size_hint()
+    }
 }

@@ -14,8 +14,9 @@ use tokio::net::{TcpListener, ToSocketAddrs};
 use crate::connection::{accept_failed, spawn_connection, Builders, Connection};
 use crate::service::Shared;
 
-/// The default request body limit: 2 MiB.
-pub const DEFAULT_BODY_LIMIT: usize = 2 * 1024 * 1024;
+pub use shallot_core::DEFAULT_BODY_LIMIT;
+/// The default time a client may pause while sending a request body that is being read: 30 s.
+pub const DEFAULT_BODY_READ_TIMEOUT: Duration = Duration::from_secs(30);
 /// The default cap on a request's header block: 64 KiB.
 pub const DEFAULT_MAX_HEADER_BYTES: usize = 64 * 1024;
 /// The default time a client has to send a whole request head: 30 s.
@@ -53,7 +54,8 @@ pub const DEFAULT_WRITE_TIMEOUT: Duration = Duration::from_secs(60);
 pub struct Server {
     listener: TcpListener,
     local_addr: SocketAddr,
-    body_limit: usize,
+    body_limit: u64,
+    body_read_timeout: Duration,
     max_header_bytes: usize,
     header_read_timeout: Duration,
     grace_period: Duration,
@@ -84,6 +86,7 @@ impl Server {
             listener,
             local_addr,
             body_limit: DEFAULT_BODY_LIMIT,
+            body_read_timeout: DEFAULT_BODY_READ_TIMEOUT,
             max_header_bytes: DEFAULT_MAX_HEADER_BYTES,
             header_read_timeout: DEFAULT_HEADER_READ_TIMEOUT,
             grace_period: DEFAULT_GRACE_PERIOD,
@@ -99,11 +102,23 @@ impl Server {
         self.local_addr
     }
 
-    /// The largest request body read, in bytes; a larger one is answered `413` without being
-    /// read whole, and the connection is closed. Default: [`DEFAULT_BODY_LIMIT`].
+    /// The body limit every request starts with, in bytes: a body announced larger is
+    /// answered `413` before its handler runs, and one that grows larger while being read
+    /// fails the read with `413`; either way the rest is not read and the connection is
+    /// closed. A middleware may raise or lower it for the requests it sees
+    /// ([`wrap_body_limit`](shallot_core::wrap_body_limit)). Default: [`DEFAULT_BODY_LIMIT`].
     #[must_use]
-    pub fn with_body_limit(mut self, bytes: usize) -> Self {
+    pub fn with_body_limit(mut self, bytes: u64) -> Self {
         self.body_limit = bytes;
+        self
+    }
+
+    /// How long a client may pause while a request body is being read (a client that stops
+    /// sending mid-upload); after that the read fails with `408 Request Timeout` and the
+    /// connection is closed. Default: [`DEFAULT_BODY_READ_TIMEOUT`].
+    #[must_use]
+    pub fn with_body_read_timeout(mut self, timeout: Duration) -> Self {
+        self.body_read_timeout = timeout;
         self
     }
 
@@ -168,29 +183,40 @@ impl Server {
 
     /// Serves `handler` until SIGINT (Ctrl-C) or SIGTERM, then shuts down gracefully.
     ///
+    /// The handler's start-up hooks ([`App::on_start`](shallot_core::App::on_start)) run
+    /// before the first connection is accepted, and its shutdown hooks after the last
+    /// request was answered.
+    ///
     /// # Errors
     ///
-    /// Fails when the signal handlers cannot be installed.
+    /// Fails when the signal handlers cannot be installed, or when a start-up hook fails
+    /// (the error is the hook's, wrapped in an [`io::Error`] of kind `Other`).
     pub async fn serve(self, handler: impl Handler) -> io::Result<()> {
         let signal = crate::shutdown_signal()?;
         self.serve_until(handler, signal).await
     }
 
     /// Serves `handler` until `shutdown` completes, then stops accepting, lets in-flight
-    /// requests finish within the grace period, and returns.
+    /// requests finish within the grace period, runs the shutdown hooks and returns.
+    ///
+    /// The start-up hooks run first; no connection is accepted before they all succeeded
+    /// (clients that connect meanwhile wait in the listen backlog).
     ///
     /// # Errors
     ///
-    /// Never fails today; the `Result` leaves room for listener errors that cannot be
-    /// retried.
+    /// Fails when a start-up hook fails: its error, wrapped in an [`io::Error`] of kind
+    /// `Other`; nothing was served.
     pub async fn serve_until(
         self,
         handler: impl Handler,
         shutdown: impl Future<Output = ()>,
     ) -> io::Result<()> {
+        let handler: Arc<dyn Handler> = Arc::new(handler);
+        handler.start().await.map_err(io::Error::other)?;
         let shared = Arc::new(Shared {
-            handler: Arc::new(handler),
+            handler: Arc::clone(&handler),
             body_limit: self.body_limit,
+            body_read_timeout: self.body_read_timeout,
             max_uri_bytes: self.max_uri_bytes,
             error_renderer: self.error_renderer.clone(),
         });
@@ -237,6 +263,7 @@ impl Server {
                 self.grace_period
             );
         }
+        handler.stop().await;
         Ok(())
     }
 
@@ -266,6 +293,7 @@ impl fmt::Debug for Server {
         f.debug_struct("Server")
             .field("local_addr", &self.local_addr)
             .field("body_limit", &self.body_limit)
+            .field("body_read_timeout", &self.body_read_timeout)
             .field("max_header_bytes", &self.max_header_bytes)
             .field("header_read_timeout", &self.header_read_timeout)
             .field("grace_period", &self.grace_period)

@@ -3,48 +3,47 @@ use std::future::Future;
 use std::pin::Pin;
 use std::sync::Arc;
 use std::task::{ready, Context, Poll};
+use std::time::Duration;
 
-use http::header::{HeaderValue, CONNECTION};
 use http::StatusCode;
 use http_body::Body as _;
 use hyper::body::Incoming;
 use shallot_core::{
-    render_error, Body, BoxFuture, ConnectionInfo, ErrorRenderer, Handler, HttpError, IntoResponse,
-    Response,
+    catch_panic, head_response, panic_message, render_error, BoxFuture, CatchPanic, ConnectionInfo,
+    ErrorRenderer, Handler, HttpError, IntoResponse, RequestBody, Response,
 };
 
-use crate::catch_panic::{panic_message, CatchPanic, GuardedBody};
+use crate::catch_panic::GuardedBody;
 use crate::host::host_is_valid;
-use crate::request_body::{read_body, BodyError};
+use crate::request_body::TimedBody;
 
 /// What every request of every connection shares.
 pub(crate) struct Shared {
     pub(crate) handler: Arc<dyn Handler>,
-    pub(crate) body_limit: usize,
+    pub(crate) body_limit: u64,
+    pub(crate) body_read_timeout: Duration,
     pub(crate) max_uri_bytes: usize,
     pub(crate) error_renderer: Option<Arc<dyn ErrorRenderer>>,
 }
 
-/// Turns one hyper request into a shallot exchange: checks `Host`, reads the body within the
-/// limit, runs the pile with panics caught, and renders error answers.
+/// Turns one hyper request into a shallot exchange: checks `Host` and the target's length,
+/// hands the body over unread (within the server's limit, with the body read timeout), runs
+/// the pile with panics caught, renders error answers, and drops the body of `HEAD` answers.
 ///
-/// A plain function, not an `async fn`: for a request without a body (most of them) all of
-/// this is synchronous up to the handler's call, and the future hyper keeps per request is a
-/// small [`Exchange`] rather than a state machine holding the request. Measured in
-/// docs/performance.md.
+/// A plain function, not an `async fn`: all of this is synchronous up to the handler's call,
+/// and the future hyper keeps per request is a small [`Exchange`] rather than a state
+/// machine holding the request. Measured in docs/performance.md.
 pub(crate) fn handle(
     shared: &Shared,
     connection: ConnectionInfo,
     req: hyper::Request<Incoming>,
 ) -> Exchange {
-    let (mut parts, body) = req.into_parts();
+    let (parts, body) = req.into_parts();
     let is_head = parts.method == http::Method::HEAD;
     let renderer = shared.error_renderer.clone();
     if !host_is_valid(parts.version, &parts.headers) {
-        let res = closing(HttpError::bad_request(
-            "Bad Request: missing or invalid Host",
-        ));
-        return Exchange::ready(res, is_head, renderer);
+        let error = HttpError::bad_request("Bad Request: missing or invalid Host").closing();
+        return Exchange::ready(error.into_response(), is_head, renderer);
     }
     let uri_len = parts.uri.path_and_query().map_or(0, |pq| pq.as_str().len())
         + parts.uri.authority().map_or(0, |a| a.as_str().len());
@@ -52,27 +51,15 @@ pub(crate) fn handle(
         let res = HttpError::from_status(StatusCode::URI_TOO_LONG).into_response();
         return Exchange::ready(res, is_head, renderer);
     }
-    parts.extensions.insert(connection);
-    if body.is_end_stream() {
-        let req = http::Request::from_parts(parts, bytes::Bytes::new());
-        return Exchange::running(shared.handler.call(req), is_head, renderer);
-    }
-    let handler = Arc::clone(&shared.handler);
-    let limit = shared.body_limit;
-    let call: BoxFuture<Response> = Box::pin(async move {
-        match read_body(body, limit).await {
-            Ok(body) => handler.call(http::Request::from_parts(parts, body)).await,
-            // The rest of the body is not read: the connection is closed after this answer.
-            Err(BodyError::TooLarge) => {
-                closing(HttpError::from_status(StatusCode::PAYLOAD_TOO_LARGE))
-            }
-            Err(BodyError::Broken(error)) => {
-                log::debug!("request body broken off: {error}");
-                closing(HttpError::bad_request("Bad Request: unreadable body"))
-            }
-        }
-    });
-    Exchange::running(call, is_head, renderer)
+    let mut body = if body.is_end_stream() {
+        RequestBody::empty()
+    } else {
+        RequestBody::from_body(TimedBody::new(body, shared.body_read_timeout))
+    };
+    body.set_limit(shared.body_limit);
+    let mut req = http::Request::from_parts(parts, body);
+    connection.set_on(&mut req);
+    Exchange::running(shared.handler.call(req), is_head, renderer)
 }
 
 pin_project_lite::pin_project! {
@@ -92,7 +79,7 @@ impl Exchange {
         renderer: Option<Arc<dyn ErrorRenderer>>,
     ) -> Self {
         Self {
-            call: CatchPanic::new(call),
+            call: catch_panic(call),
             is_head,
             renderer,
         }
@@ -108,36 +95,23 @@ impl Future for Exchange {
 
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
         let this = self.project();
+        // Handlers' panics are answered inside the pile; this catches a middleware's.
         let res = match ready!(this.call.poll(cx)) {
             Ok(res) => res,
             Err(panic) => {
-                log::error!("handler panicked: {}", panic_message(&*panic));
-                let mut res = HttpError::internal("Internal Server Error").into_response();
-                if *this.is_head {
-                    *res.body_mut() = Body::empty();
-                }
-                res
+                log::error!("the pile panicked: {}", panic_message(&*panic));
+                HttpError::internal_server_error().into_response()
             }
         };
         let res = match this.renderer {
-            Some(renderer) => {
-                let method = if *this.is_head {
-                    http::Method::HEAD
-                } else {
-                    http::Method::GET
-                };
-                render_error(&**renderer, &method, res)
-            }
+            Some(renderer) => render_error(res, &**renderer),
             None => res,
+        };
+        let res = if *this.is_head {
+            head_response(res)
+        } else {
+            res
         };
         Poll::Ready(Ok(res.map(GuardedBody::new)))
     }
-}
-
-/// An error answer after which the connection is closed, because the request (or its body)
-/// was not read to the end and the next bytes cannot be trusted as a new request.
-fn closing(error: HttpError) -> Response {
-    error
-        .with_header(CONNECTION, HeaderValue::from_static("close"))
-        .into_response()
 }

@@ -7,12 +7,13 @@ use common::{bind, start};
 use http_body_util::{BodyExt, Full};
 use hyper_util::client::legacy::Client;
 use hyper_util::rt::TokioExecutor;
-use shallot_core::Request;
+use shallot_core::{BodyError, Request};
 
 #[tokio::test]
 async fn h2_prior_knowledge_and_http11_share_the_port() {
-    let server = start(bind().await, |req: Request| async move {
-        format!("{:?} {} bytes", req.version(), req.body().len())
+    let server = start(bind().await, |mut req: Request| async move {
+        let len = req.body_mut().read_all().await?.len();
+        Ok::<_, BodyError>(format!("{:?} {len} bytes", req.version()))
     })
     .await;
     let uri: hyper::Uri = format!("http://{}/", server.addr).parse().unwrap();

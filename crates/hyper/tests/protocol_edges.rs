@@ -6,12 +6,15 @@ mod common;
 use std::time::{Duration, Instant};
 
 use common::{bind, raw, read_to_close, start, status_of};
-use shallot_core::Request;
+use shallot_core::{BodyError, Request};
 use tokio::io::AsyncWriteExt;
 use tokio::net::TcpStream;
 
-async fn echo_len(req: Request) -> String {
-    format!("got {} bytes", req.body().len())
+async fn echo_len(mut req: Request) -> Result<String, BodyError> {
+    Ok(format!(
+        "got {} bytes",
+        req.body_mut().read_all().await?.len()
+    ))
 }
 
 #[tokio::test]

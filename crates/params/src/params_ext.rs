@@ -59,8 +59,10 @@ impl ParamsExt for Request {
         if !lazy.has_form {
             return empty();
         }
-        lazy.form
-            .get_or_init(|| ParamMap::parse(self.body(), lazy.keep_blank))
+        lazy.form.get_or_init(|| {
+            let form = self.body().as_bytes().map_or(&[][..], |b| b.as_ref());
+            ParamMap::parse(form, lazy.keep_blank)
+        })
     }
 
     fn params(&self) -> &ParamMap {

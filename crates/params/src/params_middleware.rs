@@ -77,17 +77,53 @@ pub(crate) fn is_form(headers: &HeaderMap) -> bool {
         })
 }
 
-/// Prepares the request's parameters for [`ParamsExt`](crate::ParamsExt): nothing is parsed
-/// yet (the first accessor does it, once), and a request with neither a query nor a form
-/// body gets nothing at all.
+/// Whether `req` has parameters to prepare: a query string, or a form body. The one test
+/// behind both [`params_request`] and the middleware's pass-through.
+fn has_params(req: &Request) -> (bool, bool) {
+    let has_query = req.uri().query().is_some_and(|q| !q.is_empty());
+    let has_form = !req.body().is_empty() && is_form(req.headers());
+    (has_query, has_form)
+}
+
+/// Prepares the request's parameters for [`ParamsExt`](crate::ParamsExt): a form body is
+/// read (within its limit), nothing is parsed yet (the first accessor does it, once), and a
+/// request with neither a query nor a form body gets nothing at all.
 ///
 /// # Errors
 ///
 /// In strict mode, `400 Bad Request: malformed query string` or
-/// `400 Bad Request: malformed form body`.
-pub fn params_request(mut req: Request, options: ParamsMiddleware) -> Result<Request, HttpError> {
-    let has_query = req.uri().query().is_some_and(|q| !q.is_empty());
-    let has_form = !req.body().is_empty() && is_form(req.headers());
+/// `400 Bad Request: malformed form body`. A form body over its limit, broken off or
+/// stalled: the [`BodyError`](shallot_core::BodyError)'s answer (`413`, `400`, `408`).
+///
+/// # Examples
+///
+/// ```
+/// use shallot_core::test;
+/// use shallot_params::{params_request, ParamsExt, ParamsMiddleware};
+///
+/// # #[tokio::main(flavor = "current_thread")] async fn main() {
+/// let req = test::get("/?a=1&a=2").into_request();
+/// let req = params_request(req, &ParamsMiddleware::new()).await.unwrap();
+/// assert_eq!(req.query_params().get_all("a"), ["1", "2"]);
+///
+/// let strict = ParamsMiddleware::new().with_strict(true);
+/// let req = test::get("/?a=%zz").into_request();
+/// assert_eq!(params_request(req, &strict).await.unwrap_err().status(), 400);
+/// # }
+/// ```
+pub async fn params_request(
+    mut req: Request,
+    options: &ParamsMiddleware,
+) -> Result<Request, HttpError> {
+    if has_params(&req).1 {
+        req.body_mut().read_all().await?;
+    }
+    prepare(req, options)
+}
+
+/// [`params_request`] once the form body, if any, is in memory: no await.
+fn prepare(mut req: Request, options: &ParamsMiddleware) -> Result<Request, HttpError> {
+    let (has_query, has_form) = has_params(&req);
     if !has_query && !has_form {
         return Ok(req);
     }
@@ -97,7 +133,8 @@ pub fn params_request(mut req: Request, options: ParamsMiddleware) -> Result<Req
                 "Bad Request: malformed query string",
             ));
         }
-        if has_form && !is_well_formed(req.body()) {
+        let form = req.body().as_bytes().map_or(&[][..], |b| b.as_ref());
+        if has_form && !is_well_formed(form) {
             return Err(HttpError::bad_request("Bad Request: malformed form body"));
         }
     }
@@ -114,14 +151,23 @@ pub fn params_request(mut req: Request, options: ParamsMiddleware) -> Result<Req
 
 impl Middleware for ParamsMiddleware {
     fn passes_through(&self, req: &Request) -> bool {
-        req.uri().query().is_none_or(str::is_empty)
-            && (req.body().is_empty() || !is_form(req.headers()))
+        has_params(req) == (false, false)
     }
 
     fn call(&self, req: Request, next: Next) -> BoxFuture<Response> {
-        match params_request(req, *self) {
-            Ok(req) => next.run(req),
-            Err(error) => Box::pin(std::future::ready(error.into_response())),
+        let options = *self;
+        if !has_params(&req).1 {
+            // No body to read: prepared synchronously, no extra future.
+            return match prepare(req, &options) {
+                Ok(req) => next.run(req),
+                Err(error) => Box::pin(std::future::ready(error.into_response())),
+            };
         }
+        Box::pin(async move {
+            match params_request(req, &options).await {
+                Ok(req) => next.run(req).await,
+                Err(error) => error.into_response(),
+            }
+        })
     }
 }

@@ -44,7 +44,8 @@
 //! | a route matches path and method | its handler answers (after the rest of the pile), with its parameters on the request ([`RouterExt`]) |
 //! | no route matches the path | the request goes on to the next handler (the pile's default) |
 //! | the path matches, the method does not | `405`, `Allow: <methods>`, body `Method Not Allowed` (plain text) |
-//! | `HEAD` without a `HEAD` route | the `GET` handler, body dropped |
+//! | `HEAD` without a `HEAD` route | the `GET` handler (the server drops the body) |
+//! | a route made with [`any`] | its handler, for every method without a route of its own (no `405`, no automatic `OPTIONS`) |
 //! | `OPTIONS` without an `OPTIONS` route | `204`, `Allow: <methods>` |
 //! | a trailing slash (`/hello/`) | routed as `/hello`; or `308` to it, or no match, per [`TrailingSlash`] |
 //! | a parameter that decodes to invalid UTF-8 | `400`, `Bad Request: path is not valid UTF-8` |
@@ -83,7 +84,9 @@ mod route_table;
 mod router_middleware;
 
 pub use error::{Error, UrlError};
-pub use route::{delete, get, group, head, options, patch, post, put, route, IntoMethods, Route};
+pub use route::{
+    any, delete, get, group, head, options, patch, post, put, route, IntoMethods, Route,
+};
 pub use route_params::RouterExt;
 pub use router_middleware::{wrap_routes, RouterMiddleware, TrailingSlash};
 

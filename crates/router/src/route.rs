@@ -32,6 +32,8 @@ pub struct Route {
     pub(crate) target: Target,
     pub(crate) name: Option<String>,
     pub(crate) middlewares: Chain,
+    /// Answers every method (see [`any`]); `methods` is then empty.
+    pub(crate) any_method: bool,
 }
 
 pub(crate) enum Target {
@@ -49,6 +51,38 @@ pub fn route(pattern: &str, methods: impl IntoMethods, handler: impl Handler) ->
         target: Target::Handler(Arc::new(handler)),
         name: None,
         middlewares: Chain::new(),
+        any_method: false,
+    }
+}
+
+/// A route for `pattern` that answers **every** method with `handler`, extension methods
+/// included: the router never answers `405` or the automatic `OPTIONS` for its path (an
+/// `OPTIONS` reaches the handler, which may call it a preflight or not), and `HEAD` reaches
+/// it too (the server drops the body of its answer). A route for a named method on the
+/// same pattern takes precedence for that method.
+///
+/// # Examples
+///
+/// ```
+/// use shallot_core::{chain_middleware, test, Request};
+/// use shallot_router::{any, post, wrap_routes};
+///
+/// # #[tokio::main(flavor = "current_thread")] async fn main() {
+/// let routes = wrap_routes([
+///     any("/any", |req: Request| async move { format!("method: {}", req.method()) }),
+///     post("/any", |_req: Request| async { "the POST route" }),
+/// ])
+/// .unwrap();
+/// let app = chain_middleware((routes,)).apply(|_req: Request| async { "default" });
+/// test::delete("/any").send(&app).await.assert_body("method: DELETE");
+/// test::options("/any").send(&app).await.assert_body("method: OPTIONS");
+/// test::post("/any", "").send(&app).await.assert_body("the POST route");
+/// # }
+/// ```
+pub fn any(pattern: &str, handler: impl Handler) -> Route {
+    Route {
+        any_method: true,
+        ..route(pattern, Vec::new(), handler)
     }
 }
 
@@ -61,6 +95,7 @@ pub fn group(prefix: &str, routes: impl IntoIterator<Item = Route>) -> Route {
         target: Target::Group(routes.into_iter().collect()),
         name: None,
         middlewares: Chain::new(),
+        any_method: false,
     }
 }
 

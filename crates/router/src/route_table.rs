@@ -13,20 +13,35 @@ use crate::{Error, UrlError};
 #[derive(Debug)]
 struct RouteInfo {
     methods: Vec<Method>,
+    any_method: bool,
     pattern: Pattern,
     name: Option<String>,
+}
+
+impl RouteInfo {
+    /// `GET, POST`, or `ANY` for an any-method route.
+    fn methods_text(&self) -> String {
+        if self.any_method {
+            "ANY".to_owned()
+        } else {
+            join_methods(&self.methods)
+        }
+    }
 }
 
 /// Everything a matched path can do, per method.
 pub(crate) struct PathEntry {
     handlers: Vec<(Method, SharedHandler, usize)>,
+    /// The handler of an any-method route, for the methods without their own.
+    any: Option<(SharedHandler, usize)>,
     param_names: Vec<Arc<str>>,
     allow: HeaderValue,
     allow_with_options: HeaderValue,
 }
 
 impl PathEntry {
-    /// The handler for `method`; `HEAD` falls back to `GET` (RFC 9110 §9.3.2).
+    /// The handler for `method`; `HEAD` falls back to `GET` (RFC 9110 §9.3.2), and every
+    /// method without its own route to the any-method route.
     pub(crate) fn handler_for(&self, method: &Method) -> Option<(&SharedHandler, usize)> {
         let exact = self.handlers.iter().find(|(m, _, _)| m == method);
         let found = match exact {
@@ -36,7 +51,9 @@ impl PathEntry {
             }
             None => None,
         };
-        found.map(|(_, handler, route)| (handler, *route))
+        found
+            .map(|(_, handler, route)| (handler, *route))
+            .or_else(|| self.any.as_ref().map(|(handler, route)| (handler, *route)))
     }
 
     pub(crate) fn allow(&self, with_options: bool) -> &HeaderValue {
@@ -81,6 +98,7 @@ impl RouteTable {
         let mut entry_of_route: HashMap<String, usize> = HashMap::new();
         let mut owner_of_route: HashMap<String, usize> = HashMap::new();
         let mut handler_sets: Vec<Vec<(Method, SharedHandler, usize)>> = Vec::new();
+        let mut any_handlers: Vec<Option<(SharedHandler, usize)>> = Vec::new();
         let mut param_names: Vec<Vec<Arc<str>>> = Vec::new();
 
         for (index, flat_route) in flat.into_iter().enumerate() {
@@ -89,8 +107,9 @@ impl RouteTable {
                 methods,
                 handler,
                 name,
+                any_method,
             } = flat_route;
-            if methods.is_empty() {
+            if methods.is_empty() && !any_method {
                 return Err(Error::NoMethod {
                     pattern: pattern.to_string(),
                 });
@@ -101,8 +120,9 @@ impl RouteTable {
                 }
             }
             let describe =
-                |route: &RouteInfo| format!("{} {}", join_methods(&route.methods), route.pattern);
+                |route: &RouteInfo| format!("{} {}", route.methods_text(), route.pattern);
             let this = RouteInfo {
+                any_method,
                 methods: methods.clone(),
                 pattern: pattern.clone(),
                 name,
@@ -130,10 +150,20 @@ impl RouteTable {
                         entry_of_route.insert(matchit_route.clone(), entry);
                         owner_of_route.insert(matchit_route.clone(), index);
                         handler_sets.push(Vec::new());
+                        any_handlers.push(None);
                         param_names.push(pattern.param_names().map(Arc::from).collect());
                         entry
                     }
                 };
+                if any_method {
+                    if let Some((_, other)) = &any_handlers[entry] {
+                        return Err(Error::Conflict {
+                            route: describe(&this),
+                            existing: describe(&table.routes[*other]),
+                        });
+                    }
+                    any_handlers[entry] = Some((Arc::clone(&handler), index));
+                }
                 for method in &methods {
                     if let Some((_, _, other)) =
                         handler_sets[entry].iter().find(|(m, _, _)| m == method)
@@ -152,9 +182,11 @@ impl RouteTable {
         table.entries = handler_sets
             .into_iter()
             .zip(param_names)
-            .map(|(handlers, param_names)| {
+            .zip(any_handlers)
+            .map(|((handlers, param_names), any)| {
                 let methods: Vec<Method> = handlers.iter().map(|(m, _, _)| m.clone()).collect();
                 PathEntry {
+                    any,
                     allow: allow_header(&methods, false),
                     allow_with_options: allow_header(&methods, true),
                     handlers,
@@ -203,7 +235,7 @@ impl fmt::Display for RouteTable {
             .iter()
             .map(|r| {
                 (
-                    join_methods(&r.methods),
+                    r.methods_text(),
                     r.pattern.to_string(),
                     r.name.as_deref().unwrap_or(""),
                 )
@@ -224,6 +256,7 @@ struct FlatRoute {
     methods: Vec<Method>,
     handler: SharedHandler,
     name: Option<String>,
+    any_method: bool,
 }
 
 fn flatten(
@@ -253,6 +286,7 @@ fn flatten(
                 methods: row.methods,
                 handler,
                 name: row.name,
+                any_method: row.any_method,
             });
         }
         Target::Group(routes) => {

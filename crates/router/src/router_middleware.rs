@@ -5,7 +5,7 @@ use percent_encoding::percent_decode_str;
 use shallot_core::http::header::{ALLOW, LOCATION};
 use shallot_core::http::{HeaderValue, Method, StatusCode};
 use shallot_core::{
-    status, Body, BoxFuture, HttpError, IntoResponse, Middleware, Next, Request, Response,
+    status, BoxFuture, HttpError, IntoResponse, Middleware, Next, Request, Response,
 };
 
 use crate::route::Route;
@@ -165,11 +165,7 @@ impl RouterMiddleware {
             let res = HttpError::from_status(StatusCode::METHOD_NOT_ALLOWED)
                 .with_header(ALLOW, allow)
                 .into_response();
-            return Outcome::Answer(if method == Method::HEAD {
-                without_body(res)
-            } else {
-                res
-            });
+            return Outcome::Answer(res);
         };
         let mut params = ParamList::default();
         let mut any_range = false;
@@ -232,10 +228,5 @@ fn redirect_to(path: &str, query: Option<&str>) -> Response {
     let location = HeaderValue::from_str(&location).expect("a URI path is valid header text");
     let mut res = status(StatusCode::PERMANENT_REDIRECT);
     res.headers_mut().insert(LOCATION, location);
-    res
-}
-
-fn without_body(mut res: Response) -> Response {
-    *res.body_mut() = Body::empty();
     res
 }

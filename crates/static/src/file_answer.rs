@@ -101,7 +101,7 @@ pub(crate) async fn answer(
         }
         Precondition::Failed => {
             let res = HttpError::from_status(StatusCode::PRECONDITION_FAILED).into_response();
-            return head_safe(req, res);
+            return res;
         }
     }
 
@@ -169,12 +169,5 @@ fn gone() -> Response {
 
 fn with_headers(mut res: Response, headers: HeaderMap) -> Response {
     res.headers_mut().extend(headers);
-    res
-}
-
-pub(crate) fn head_safe(req: &Request, mut res: Response) -> Response {
-    if req.method() == Method::HEAD {
-        *res.body_mut() = Body::empty();
-    }
     res
 }

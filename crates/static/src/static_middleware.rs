@@ -7,7 +7,7 @@ use shallot_core::http::{HeaderMap, HeaderValue, Method};
 use shallot_core::{BoxFuture, HttpError, IntoResponse, Middleware, Next, Request, Response};
 
 use crate::accept_encoding::{accepted, Encoding};
-use crate::file_answer::{answer, content_type_of, head_safe, AnswerOptions};
+use crate::file_answer::{answer, content_type_of, AnswerOptions};
 use crate::resolve::{resolve, sibling, Found};
 use crate::safe_path::relative_path;
 use crate::Error;
@@ -219,11 +219,11 @@ impl Middleware for StaticMiddleware {
         let this = self.clone();
         Box::pin(async move {
             match this.serve(&req).await {
-                Some(res) => head_safe(&req, res),
+                Some(res) => res,
                 None if this.config.not_found == NotFound::Answer404
                     && (req.method() == Method::GET || req.method() == Method::HEAD) =>
                 {
-                    head_safe(&req, HttpError::not_found().into_response())
+                    HttpError::not_found().into_response()
                 }
                 None => next.run(req).await,
             }

@@ -4,7 +4,10 @@
 //! use shallot_core::{test, Request};
 //!
 //! # #[tokio::main(flavor = "current_thread")] async fn main() {
-//! let app = |req: Request| async move { format!("you sent {} bytes", req.body().len()) };
+//! let app = |mut req: Request| async move {
+//!     let body = req.body_mut().read_all().await?;
+//!     Ok::<_, shallot_core::BodyError>(format!("you sent {} bytes", body.len()))
+//! };
 //!
 //! test::post("/echo", "hello")
 //!     .header("content-type", "text/plain")

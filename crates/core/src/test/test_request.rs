@@ -5,7 +5,7 @@ use http::header::{HeaderName, HeaderValue};
 use http::{Method, Uri, Version};
 
 use super::TestResponse;
-use crate::{ConnectionInfo, Handler, Request};
+use crate::{head_response, ConnectionInfo, Handler, Request, RequestBody};
 
 /// A request being built for an in-process call.
 ///
@@ -25,7 +25,7 @@ pub fn request(method: Method, target: &str) -> TestRequest {
     let uri: Uri = target
         .parse()
         .expect("test request target must be a valid URI");
-    let mut req = Request::new(Bytes::new());
+    let mut req = Request::new(RequestBody::empty());
     *req.method_mut() = method;
     *req.uri_mut() = uri;
     *req.version_mut() = Version::HTTP_11;
@@ -33,8 +33,7 @@ pub fn request(method: Method, target: &str) -> TestRequest {
         .insert(http::header::HOST, HeaderValue::from_static("localhost"));
     let client = SocketAddr::from((Ipv4Addr::LOCALHOST, 40000));
     let server = SocketAddr::from((Ipv4Addr::LOCALHOST, 5000));
-    req.extensions_mut()
-        .insert(ConnectionInfo::new(client, server, false));
+    ConnectionInfo::new(client, server, false).set_on(&mut req);
     TestRequest { req }
 }
 
@@ -94,10 +93,38 @@ impl TestRequest {
         self
     }
 
-    /// Sets the body.
+    /// Sets the body, whole (as if the client sent it with a `content-length`).
     #[must_use]
     pub fn body(mut self, body: impl Into<Bytes>) -> Self {
-        *self.req.body_mut() = body.into();
+        let limit = self.req.body().limit();
+        *self.req.body_mut() = RequestBody::from(body.into());
+        self.req.body_mut().set_limit(limit);
+        self
+    }
+
+    /// Sets a body that arrives in these chunks, as a chunked upload would: nothing is read
+    /// until the pile asks for it.
+    #[must_use]
+    pub fn body_chunks<I>(mut self, chunks: I) -> Self
+    where
+        I: IntoIterator,
+        I::Item: Into<Bytes>,
+        I::IntoIter: Send + Sync + 'static,
+    {
+        let limit = self.req.body().limit();
+        let chunks = chunks
+            .into_iter()
+            .map(|chunk| Ok::<_, std::convert::Infallible>(chunk.into()));
+        *self.req.body_mut() = RequestBody::from_stream(IterStream(chunks));
+        self.req.body_mut().set_limit(limit);
+        self
+    }
+
+    /// Sets the body limit the request starts with, as a server configured with it would
+    /// (default: [`DEFAULT_BODY_LIMIT`](crate::DEFAULT_BODY_LIMIT)).
+    #[must_use]
+    pub fn body_limit(mut self, bytes: u64) -> Self {
+        self.req.body_mut().set_limit(bytes);
         self
     }
 
@@ -120,9 +147,27 @@ impl TestRequest {
         self.req
     }
 
-    /// Calls `handler` with the request and reads the whole answer, streamed or not.
+    /// Calls `handler` with the request and reads the whole answer, streamed or not. The
+    /// answer to a `HEAD` loses its body as a server's would ([`head_response`]).
     pub async fn send<H: Handler + ?Sized>(self, handler: &H) -> TestResponse {
+        let is_head = self.req.method() == Method::HEAD;
         let res = handler.call(self.req).await;
-        TestResponse::read(res).await
+        TestResponse::read(if is_head { head_response(res) } else { res }).await
+    }
+}
+
+/// A stream over an iterator, each item ready at once.
+struct IterStream<I>(I);
+
+impl<I> Unpin for IterStream<I> {}
+
+impl<I: Iterator> futures_core::Stream for IterStream<I> {
+    type Item = I::Item;
+
+    fn poll_next(
+        mut self: std::pin::Pin<&mut Self>,
+        _cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<Option<I::Item>> {
+        std::task::Poll::Ready(self.0.next())
     }
 }

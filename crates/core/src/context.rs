@@ -1,0 +1,27 @@
+use crate::{ConnectionInfo, Request, State};
+
+/// What the toolkit attaches to every request, in one extension slot: one insert per
+/// request whatever the number of facts, and later changes (a trusted proxy's client
+/// address, the application's state) are made in place, without allocating.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Context {
+    pub(crate) connection: Option<ConnectionInfo>,
+    pub(crate) state: Option<State>,
+}
+
+impl Context {
+    pub(crate) fn of(req: &Request) -> Option<&Self> {
+        req.extensions().get::<Self>()
+    }
+
+    /// The request's slot, made on first use.
+    pub(crate) fn of_mut(req: &mut Request) -> &mut Self {
+        let extensions = req.extensions_mut();
+        if extensions.get::<Self>().is_none() {
+            extensions.insert(Self::default());
+        }
+        extensions
+            .get_mut::<Self>()
+            .expect("the context slot was just inserted")
+    }
+}
