@@ -4,30 +4,50 @@
 //! Run: `cargo run --release --example showcase -- [--addr HOST:PORT] [--static DIR] [--routes]`
 //! Try: `curl -i http://127.0.0.1:5000/hello/42`
 
+use std::future::Future;
 use std::io::Write as _;
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
-use std::time::Duration;
+use std::pin::Pin;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::task::{Context, Poll};
+use std::time::{Duration, Instant};
 
 use serde_json::Value;
+use sha2::{Digest, Sha256};
 use shallot::content_type::wrap_content_type;
 use shallot::cookies::{wrap_cookies, CookiesExt, CookiesResponseExt, SameSite, SetCookie};
 use shallot::http::header::CONTENT_TYPE;
 use shallot::http::{Method, StatusCode};
 use shallot::json::{json, require_json, wrap_json, JsonExt, MALFORMED_JSON};
+use shallot::multipart::{wrap_multipart, MultipartExt};
 use shallot::params::{wrap_parameters, ParamsExt};
-use shallot::router::{get, group, route, wrap_routes, RouterExt, RouterMiddleware};
+use shallot::router::{
+    any, get, group, post, put, route, wrap_routes, RouterExt, RouterMiddleware,
+};
 use shallot::server::Server;
 use shallot::static_files::wrap_static;
 use shallot::{
-    chain_middleware, status, Body, ChainHandler, HttpError, Request, Response,
-    APPLICATION_OCTET_STREAM, TEXT_PLAIN_UTF_8,
+    chain_middleware, named, status, wrap_body_limit, App, Body, HttpError, Next, Request,
+    Response, StateExt, APPLICATION_OCTET_STREAM, TEXT_PLAIN_UTF_8,
 };
 
 /// The largest `chunks` accepted by `/stream`.
 const MAX_CHUNKS: u32 = 10_000;
 /// The longest sleep accepted by `/slow`, in milliseconds.
 const MAX_SLEEP_MS: u64 = 30_000;
+/// The longest pause accepted between two `/stream` chunks, in milliseconds.
+const MAX_DELAY_MS: u64 = 1_000;
+/// The largest `/text` answer.
+const MAX_TEXT_BYTES: usize = 10 * 1024 * 1024;
+/// The body limit of the upload routes: 1 GiB (every other route keeps the server's 2 MiB).
+const UPLOAD_LIMIT: u64 = 1024 * 1024 * 1024;
+
+/// What every handler shares: the request count and the start time, for `/stats`.
+pub(crate) struct Stats {
+    requests: AtomicU64,
+    started: Instant,
+}
 
 /// The route table of the showcase.
 pub(crate) fn routes() -> Result<RouterMiddleware, shallot::router::Error> {
@@ -47,13 +67,21 @@ pub(crate) fn routes() -> Result<RouterMiddleware, shallot::router::Error> {
         get("/url/{index}", url),
         get("/slow", slow),
         get("/panic", panic),
+        get("/text", text),
+        get("/stats", stats),
+        any("/any", any_method),
+        post("/upload", upload)
+            .with(wrap_body_limit(UPLOAD_LIMIT))
+            .with(wrap_multipart()),
+        put("/upload/raw", upload_raw).with(wrap_body_limit(UPLOAD_LIMIT)),
     ])
 }
 
-/// The whole pile over the default handler (404), outermost first.
-/// `static_dir` is served under `/static`.
-pub(crate) fn app(static_dir: &Path) -> Result<ChainHandler, Box<dyn std::error::Error>> {
-    Ok(chain_middleware((
+/// The whole pile over the default handler (404), outermost first, as an application with
+/// its shared state. `static_dir` is served under `/static`.
+pub(crate) fn app(static_dir: &Path) -> Result<App, Box<dyn std::error::Error>> {
+    let pile = chain_middleware((
+        named("count-requests", count_requests),
         wrap_content_type(),
         wrap_static("/static", static_dir)?,
         routes()?,
@@ -61,7 +89,133 @@ pub(crate) fn app(static_dir: &Path) -> Result<ChainHandler, Box<dyn std::error:
         wrap_json(),
         wrap_parameters(),
     ))
-    .apply(not_found))
+    .apply(not_found);
+    Ok(App::new(pile).with_state(Stats {
+        requests: AtomicU64::new(0),
+        started: Instant::now(),
+    }))
+}
+
+/// Counts every request that reaches the pile, for `/stats`.
+async fn count_requests(req: Request, next: Next) -> Result<Response, HttpError> {
+    req.state::<Stats>()?
+        .requests
+        .fetch_add(1, Ordering::Relaxed);
+    Ok(next.run(req).await)
+}
+
+async fn stats(req: Request) -> Result<Response, HttpError> {
+    let stats = req.state::<Stats>()?;
+    Ok(json(&serde_json::json!({
+        "requests": stats.requests.load(Ordering::Relaxed),
+        "uptime_ms": u64::try_from(stats.started.elapsed().as_millis()).unwrap_or(u64::MAX),
+    })))
+}
+
+async fn any_method(req: Request) -> String {
+    format!("method: {}", req.method())
+}
+
+/// `N` bytes of readable text, the same for the same `N`: words in lines of about 60.
+async fn text(req: Request) -> Result<Response, HttpError> {
+    let bytes = bounded(&req, "bytes", 4096, MAX_TEXT_BYTES as u64)?;
+    Ok(shallot::text(readable_text(
+        usize::try_from(bytes).unwrap_or(0),
+    )))
+}
+
+fn readable_text(len: usize) -> String {
+    const WORDS: [&str; 12] = [
+        "shallot",
+        "onion",
+        "layer",
+        "request",
+        "response",
+        "middleware",
+        "handler",
+        "chain",
+        "router",
+        "body",
+        "stream",
+        "header",
+    ];
+    let mut out = String::with_capacity(len + 16);
+    let mut line = 0;
+    let mut i = 0;
+    while out.len() < len {
+        let word = WORDS[(i * 7 + i / 12) % WORDS.len()];
+        i += 1;
+        if line > 0 && line + word.len() + 1 > 60 {
+            out.push('\n');
+            line = 0;
+        } else if line > 0 {
+            out.push(' ');
+            line += 1;
+        }
+        out.push_str(word);
+        line += word.len();
+    }
+    out.truncate(len);
+    out
+}
+
+/// A whole-number query parameter from 0 to `max`, `default` when absent, else 400.
+fn bounded(req: &Request, name: &str, default: u64, max: u64) -> Result<u64, HttpError> {
+    match req.query_params().get(name) {
+        None => Ok(default),
+        Some(value) => value
+            .parse::<u64>()
+            .ok()
+            .filter(|n| *n <= max)
+            .ok_or_else(|| {
+                HttpError::bad_request(format!("{name} must be a whole number from 0 to {max}"))
+            }),
+    }
+}
+
+/// `POST /upload`: each part summed up as it streams by, files hashed without being kept.
+async fn upload(mut req: Request) -> Result<Response, HttpError> {
+    let mut parts = req.multipart()?;
+    let mut summary = Vec::new();
+    while let Some(mut part) = parts.next_part().await? {
+        let name = part.name().map(str::to_owned);
+        if part.is_file() {
+            let filename = part.filename().map(str::to_owned);
+            let content_type = part.content_type().map(str::to_owned);
+            let mut hasher = Sha256::new();
+            let mut bytes = 0u64;
+            while let Some(chunk) = part.chunk().await? {
+                bytes += chunk.len() as u64;
+                hasher.update(&chunk);
+            }
+            summary.push(serde_json::json!({
+                "name": name, "filename": filename, "content_type": content_type,
+                "bytes": bytes, "sha256": hex(&hasher.finalize()),
+            }));
+        } else {
+            summary.push(serde_json::json!({ "name": name, "value": part.text().await? }));
+        }
+    }
+    Ok(json(&summary))
+}
+
+/// `PUT /upload/raw`: the body's length and SHA-256, hashed as it streams in.
+async fn upload_raw(mut req: Request) -> Result<Response, HttpError> {
+    let mut hasher = Sha256::new();
+    let mut bytes = 0u64;
+    while let Some(chunk) = req.body_mut().chunk().await {
+        let chunk = chunk?;
+        bytes += chunk.len() as u64;
+        hasher.update(&chunk);
+    }
+    Ok(json(&serde_json::json!({
+        "bytes": bytes,
+        "sha256": hex(&hasher.finalize()),
+    })))
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 async fn not_found(_req: Request) -> HttpError {
@@ -208,18 +362,47 @@ fn cookie_from_spec(name: &str, spec: &Value) -> Result<SetCookie, HttpError> {
 }
 
 async fn stream(req: Request) -> Result<Response, HttpError> {
-    let chunks = match req.query_params().get("chunks") {
-        None => 3,
-        Some(value) => value
-            .parse::<u32>()
-            .ok()
-            .filter(|n| *n <= MAX_CHUNKS)
-            .ok_or_else(|| {
-                HttpError::bad_request("chunks must be a whole number from 0 to 10000")
-            })?,
+    let chunks = bounded(&req, "chunks", 3, MAX_CHUNKS.into())?;
+    let delay = bounded(&req, "delay_ms", 0, MAX_DELAY_MS)?;
+    let body = if delay == 0 {
+        Body::from_iter((0..chunks).map(|i| format!("chunk {i}\n")))
+    } else {
+        Body::from_stream(PacedChunks {
+            next: 0,
+            count: chunks,
+            delay: Duration::from_millis(delay),
+            pause: None,
+        })
     };
-    let body = Body::from_iter((0..chunks).map(|i| format!("chunk {i}\n")));
     Ok(shallot::stream(TEXT_PLAIN_UTF_8, body))
+}
+
+/// `chunk {i}\n` for i in 0..count, with a pause between two chunks: each chunk is yielded
+/// as soon as it is made, so a client sees the first before the second exists.
+struct PacedChunks {
+    next: u64,
+    count: u64,
+    delay: Duration,
+    pause: Option<Pin<Box<tokio::time::Sleep>>>,
+}
+
+impl futures_core::Stream for PacedChunks {
+    type Item = Result<String, std::convert::Infallible>;
+
+    fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
+        if self.next >= self.count {
+            return Poll::Ready(None);
+        }
+        if let Some(pause) = self.pause.as_mut() {
+            if pause.as_mut().poll(cx).is_pending() {
+                return Poll::Pending;
+            }
+        }
+        let i = self.next;
+        self.next += 1;
+        self.pause = Some(Box::pin(tokio::time::sleep(self.delay)));
+        Poll::Ready(Some(Ok(format!("chunk {i}\n"))))
+    }
 }
 
 async fn student(req: Request) -> Response {
@@ -240,14 +423,7 @@ async fn url(req: Request) -> Result<String, HttpError> {
 }
 
 async fn slow(req: Request) -> Result<String, HttpError> {
-    let ms = match req.query_params().get("ms") {
-        None => 1000,
-        Some(value) => value
-            .parse::<u64>()
-            .ok()
-            .filter(|ms| *ms <= MAX_SLEEP_MS)
-            .ok_or_else(|| HttpError::bad_request("ms must be a whole number from 0 to 30000"))?,
-    };
+    let ms = bounded(&req, "ms", 1000, MAX_SLEEP_MS)?;
     tokio::time::sleep(Duration::from_millis(ms)).await;
     Ok(format!("slept {ms} ms"))
 }
@@ -303,18 +479,22 @@ fn run() -> Result<(), Box<dyn std::error::Error>> {
         // On stderr: stdout carries exactly one line, the address, in every mode.
         eprint!("{}", routes()?);
     }
-    let app = app(&options.static_dir)?;
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()?;
     runtime.block_on(async move {
         let server = Server::bind(&options.addr).await?;
         let addr: SocketAddr = server.local_addr();
-        let mut stdout = std::io::stdout().lock();
-        writeln!(stdout, "listening on http://{addr}")?;
-        stdout.flush()?;
-        drop(stdout);
+        // The last start-up hook: the line is printed once every other hook succeeded, just
+        // before the server accepts connections.
+        let app = app(&options.static_dir)?.on_start(move |_state| async move {
+            let mut stdout = std::io::stdout().lock();
+            writeln!(stdout, "listening on http://{addr}")?;
+            stdout.flush()?;
+            Ok(())
+        });
         server.serve(app).await?;
+        eprintln!("shutdown complete");
         Ok(())
     })
 }

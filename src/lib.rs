@@ -30,6 +30,7 @@
 //! | `content-type` | [`content_type`] | `shallot-content-type` |
 //! | `static` | [`static_files`] | `shallot-static` |
 //! | `cookies` | [`cookies`] | `shallot-cookies` (`secure-cookies` adds signed and private cookies) |
+//! | `multipart` | [`multipart`] | `shallot-multipart` |
 
 pub use shallot_core::*;
 
@@ -53,6 +54,9 @@ pub use shallot_cookies as cookies;
 
 #[cfg(feature = "static")]
 pub use shallot_static as static_files;
+
+#[cfg(feature = "multipart")]
+pub use shallot_multipart as multipart;
 
 #[cfg(doctest)]
 #[doc = include_str!("../README.md")]

@@ -116,6 +116,46 @@ async fn graceful_exit_on(signal_name: &str) {
 }
 
 #[tokio::test]
+async fn after_the_last_request_the_shutdown_hooks_run_and_stderr_says_shutdown_complete() {
+    let mut command = Command::new(showcase_binary());
+    command
+        .args(["--addr", "127.0.0.1:0"])
+        .env_remove("SHALLOT_ADDR")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    let mut child = command.spawn().expect("start the showcase");
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    let addr = line
+        .trim_end()
+        .strip_prefix("listening on http://")
+        .unwrap()
+        .to_owned();
+    let url = format!("http://{addr}/slow?ms=800");
+    let in_flight = tokio::spawn(async move { common::get(&url).await });
+    // Wait until the request is in flight: /stats counts it once it reached the pile.
+    let stats = format!("http://{addr}/stats");
+    for asked in 1u64.. {
+        let seen = common::get(&stats).await.json()["requests"]
+            .as_u64()
+            .unwrap();
+        if seen > asked {
+            break; // every /stats so far, and the slow request
+        }
+        assert!(asked < 10_000, "the slow request never reached the pile");
+    }
+    signal(&child, "TERM");
+    assert_eq!(in_flight.await.unwrap().text(), "slept 800 ms");
+    let status = wait_exit(&mut child, Duration::from_secs(15));
+    assert_eq!(status.code(), Some(0));
+    let mut stderr = String::new();
+    std::io::Read::read_to_string(&mut child.stderr.take().unwrap(), &mut stderr).unwrap();
+    assert_eq!(stderr.lines().last(), Some("shutdown complete"), "{stderr}");
+}
+
+#[tokio::test]
 async fn sigterm_lets_the_in_flight_request_finish_then_exits_0() {
     graceful_exit_on("TERM").await;
 }

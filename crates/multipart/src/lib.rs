@@ -1,0 +1,16 @@
+#![doc = include_str!("../README.md")]
+
+mod multipart;
+mod multipart_error;
+mod multipart_ext;
+mod multipart_middleware;
+mod part;
+
+pub use multipart::Multipart;
+pub use multipart_error::{MultipartError, MALFORMED_MULTIPART};
+pub use multipart_ext::MultipartExt;
+pub use multipart_middleware::{
+    multipart_request, wrap_multipart, MultipartMiddleware, DEFAULT_MAX_FIELD_BYTES,
+    DEFAULT_MAX_PARTS, NOT_MULTIPART, NO_BOUNDARY,
+};
+pub use part::Part;
