@@ -15,6 +15,7 @@ use std::net::SocketAddr;
 use bytes::Bytes;
 use http_body_util::Full;
 use serde::Serialize;
+use sha2::{Digest, Sha256};
 
 #[derive(Serialize)]
 struct Message {
@@ -125,9 +126,28 @@ async fn hyper_variant(name: &str, listener: tokio::net::TcpListener) {
     }
 }
 
+fn upload_summary(bytes: u64, hasher: Sha256) -> String {
+    let hex: String = hasher.finalize().iter().map(|b| format!("{b:02x}")).collect();
+    format!("{{\"bytes\":{bytes},\"sha256\":\"{hex}\"}}")
+}
+
 async fn bare_hyper_handle(
     req: hyper::Request<hyper::body::Incoming>,
 ) -> Result<hyper::Response<Full<Bytes>>, Infallible> {
+    if req.uri().path() == "/upload/raw" {
+        // The same work as the showcase's upload route, on hyper alone.
+        use http_body_util::BodyExt;
+        let mut body = req.into_body();
+        let mut hasher = Sha256::new();
+        let mut bytes = 0u64;
+        while let Some(Ok(frame)) = body.frame().await {
+            if let Ok(data) = frame.into_data() {
+                bytes += data.len() as u64;
+                hasher.update(&data);
+            }
+        }
+        return Ok(hyper::Response::new(Full::new(Bytes::from(upload_summary(bytes, hasher)))));
+    }
     let path = req.uri().path();
     let (content_type, body) = if path == "/" {
         ("text/plain; charset=utf-8", Bytes::from_static(HELLO.as_bytes()))
@@ -208,6 +228,18 @@ fn shallot_app(thousand_routes: bool) -> shallot::ChainHandler {
         get("/user/{id}", |req: Request| async move {
             format!("user {}", req.param("id").unwrap_or_default())
         }),
+        // The showcase's streamed upload: 1 GiB limit, SHA-256 computed as chunks arrive.
+        shallot::router::put("/upload/raw", |mut req: Request| async move {
+            let mut hasher = Sha256::new();
+            let mut bytes = 0u64;
+            while let Some(chunk) = req.body_mut().chunk().await {
+                let chunk = chunk?;
+                bytes += chunk.len() as u64;
+                hasher.update(&chunk);
+            }
+            Ok::<_, HttpError>(shallot::text(upload_summary(bytes, hasher)))
+        })
+        .with(shallot::wrap_body_limit(1 << 30)),
     ];
     if thousand_routes {
         routes.extend(routes_1000::extra_routes());

@@ -113,3 +113,8 @@ pub use http;
 #[cfg(doctest)]
 #[doc = include_str!("../README.md")]
 struct ReadmeDoctests;
+
+/// docs/writing-middleware.md's code blocks, compiled and run with the core's tests.
+#[cfg(doctest)]
+#[doc = include_str!("../../../docs/writing-middleware.md")]
+struct WritingMiddlewareDoctests;
