@@ -31,6 +31,7 @@
 //! | `static` | [`static_files`] | `shallot-static` |
 //! | `cookies` | [`cookies`] | `shallot-cookies` (`secure-cookies` adds signed and private cookies) |
 //! | `multipart` | [`multipart`] | `shallot-multipart` |
+//! | `cors` | [`cors`] | `shallot-cors` |
 
 pub use shallot_core::*;
 
@@ -57,6 +58,9 @@ pub use shallot_static as static_files;
 
 #[cfg(feature = "multipart")]
 pub use shallot_multipart as multipart;
+
+#[cfg(feature = "cors")]
+pub use shallot_cors as cors;
 
 #[cfg(doctest)]
 #[doc = include_str!("../README.md")]

@@ -10,6 +10,7 @@ use http_body::{Frame, SizeHint};
 pub type BoxError = Box<dyn std::error::Error + Send + Sync + 'static>;
 
 type BoxStream = Pin<Box<dyn Stream<Item = Result<Bytes, BoxError>> + Send + 'static>>;
+type BoxHttpBody = Pin<Box<dyn http_body::Body<Data = Bytes, Error = BoxError> + Send + 'static>>;
 
 /// A response body: empty, whole bytes, or a stream of chunks.
 ///
@@ -36,6 +37,7 @@ enum Kind {
     Empty,
     Full(Bytes),
     Stream(BoxStream),
+    Http(BoxHttpBody),
 }
 
 impl Body {
@@ -59,6 +61,29 @@ impl Body {
         }
     }
 
+    /// A body from any [`http_body::Body`] (another library's response body, a wrapper that
+    /// observes or transforms this toolkit's bodies). Its size hint is kept, so a body of
+    /// exact length is still sent with `content-length`; trailers are passed on.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use shallot_core::Body;
+    ///
+    /// let inner = Body::from("hi user!");
+    /// let wrapped = Body::new(inner);
+    /// assert_eq!(wrapped.exact_len(), Some(8));
+    /// ```
+    pub fn new<B>(body: B) -> Self
+    where
+        B: http_body::Body<Data = Bytes> + Send + 'static,
+        B::Error: Into<BoxError>,
+    {
+        Self {
+            kind: Kind::Http(Box::pin(MapErrBody { inner: body })),
+        }
+    }
+
     /// A streamed body whose chunks come from an iterator, produced one at a time as the
     /// connection is ready to write them.
     #[allow(clippy::should_implement_trait)] // `FromIterator` would collect; this streams.
@@ -78,7 +103,7 @@ impl Body {
         match &self.kind {
             Kind::Empty => None,
             Kind::Full(bytes) => Some(bytes),
-            Kind::Stream(_) => None,
+            Kind::Stream(_) | Kind::Http(_) => None,
         }
     }
 
@@ -88,12 +113,17 @@ impl Body {
             Kind::Empty => Some(0),
             Kind::Full(bytes) => Some(bytes.len() as u64),
             Kind::Stream(_) => None,
+            Kind::Http(body) => body.size_hint().exact(),
         }
     }
 
     /// Whether the body is a stream (its length is unknown until it ends).
     pub fn is_stream(&self) -> bool {
-        matches!(self.kind, Kind::Stream(_))
+        match &self.kind {
+            Kind::Empty | Kind::Full(_) => false,
+            Kind::Stream(_) => true,
+            Kind::Http(body) => body.size_hint().exact().is_none(),
+        }
     }
 }
 
@@ -109,6 +139,7 @@ impl fmt::Debug for Body {
             Kind::Empty => f.write_str("Body::Empty"),
             Kind::Full(bytes) => f.debug_tuple("Body::Full").field(&bytes.len()).finish(),
             Kind::Stream(_) => f.write_str("Body::Stream"),
+            Kind::Http(_) => f.write_str("Body::Http"),
         }
     }
 }
@@ -187,11 +218,29 @@ impl http_body::Body for Body {
                     Poll::Pending => return Poll::Pending,
                 }
             },
+            Kind::Http(body) => loop {
+                match body.as_mut().poll_frame(cx) {
+                    Poll::Ready(Some(Ok(frame)))
+                        if frame.data_ref().is_some_and(Bytes::is_empty) =>
+                    {
+                        continue
+                    }
+                    Poll::Ready(None) => {
+                        self.kind = Kind::Empty;
+                        return Poll::Ready(None);
+                    }
+                    other => return other,
+                }
+            },
         }
     }
 
     fn is_end_stream(&self) -> bool {
-        matches!(self.kind, Kind::Empty)
+        match &self.kind {
+            Kind::Empty => true,
+            Kind::Http(body) => body.is_end_stream(),
+            Kind::Full(_) | Kind::Stream(_) => false,
+        }
     }
 
     fn size_hint(&self) -> SizeHint {
@@ -203,7 +252,42 @@ impl http_body::Body for Body {
                 hint.set_lower(stream.size_hint().0 as u64);
                 hint
             }
+            Kind::Http(body) => body.size_hint(),
         }
+    }
+}
+
+pin_project_lite::pin_project! {
+    struct MapErrBody<B> {
+        #[pin]
+        inner: B,
+    }
+}
+
+impl<B> http_body::Body for MapErrBody<B>
+where
+    B: http_body::Body<Data = Bytes>,
+    B::Error: Into<BoxError>,
+{
+    type Data = Bytes;
+    type Error = BoxError;
+
+    fn poll_frame(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+    ) -> Poll<Option<Result<Frame<Bytes>, BoxError>>> {
+        self.project()
+            .inner
+            .poll_frame(cx)
+            .map(|frame| frame.map(|result| result.map_err(Into::into)))
+    }
+
+    fn is_end_stream(&self) -> bool {
+        self.inner.is_end_stream()
+    }
+
+    fn size_hint(&self) -> SizeHint {
+        self.inner.size_hint()
     }
 }
 

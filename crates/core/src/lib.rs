@@ -81,6 +81,7 @@ mod request_body;
 mod response;
 mod state;
 pub mod test;
+mod vary;
 
 pub use app::App;
 pub use body::{Body, BoxError};
@@ -106,6 +107,7 @@ pub use response::{
     TEXT_HTML_UTF_8, TEXT_PLAIN_UTF_8,
 };
 pub use state::{State, StateExt};
+pub use vary::add_vary;
 
 pub use bytes;
 pub use http;
