@@ -8,19 +8,14 @@ use shallot_cors::{wrap_cors, CorsError, CorsMiddleware};
 
 const ALLOWED: &str = "https://app.example";
 
-fn showcase_policy() -> CorsMiddleware {
-    wrap_cors()
-        .with_origins([ALLOWED, "http://localhost:3000"])
-        .unwrap()
-        .with_credentials(true)
-        .unwrap()
-        .with_methods(["GET", "POST", "PUT", "DELETE"])
-        .unwrap()
-        .with_headers(["content-type", "authorization", "x-requested-with"])
-        .unwrap()
-        .with_exposed_headers(["x-request-id"])
-        .unwrap()
-        .with_max_age(Duration::from_secs(600))
+fn showcase_policy() -> Result<CorsMiddleware, CorsError> {
+    Ok(wrap_cors()
+        .with_origins([ALLOWED, "http://localhost:3000"])?
+        .with_credentials(true)?
+        .with_methods(["GET", "POST", "PUT", "DELETE"])?
+        .with_headers(["content-type", "authorization", "x-requested-with"])?
+        .with_exposed_headers(["x-request-id"])?
+        .with_max_age(Duration::from_secs(600)))
 }
 
 /// A handler that says it ran, with its own `Vary`, and a 404 for `/missing`.
@@ -30,13 +25,19 @@ async fn handler(req: Request) -> Response {
     } else {
         shallot_core::text(format!("handled {}", req.method()))
     };
-    res.headers_mut()
-        .insert("vary", "Accept-Encoding".parse().unwrap());
+    res.headers_mut().insert(
+        "vary",
+        shallot_core::http::HeaderValue::from_static("Accept-Encoding"),
+    );
     res
 }
 
 fn app() -> ChainHandler {
-    chain_middleware((test::lint(), showcase_policy())).apply(handler)
+    chain_middleware((
+        test::lint(),
+        showcase_policy().expect("the showcase policy is valid"),
+    ))
+    .apply(handler)
 }
 
 fn access_control_headers(res: &test::TestResponse) -> Vec<String> {
