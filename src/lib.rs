@@ -31,6 +31,7 @@
 //! | `static` | [`static_files`] | `shallot-static` |
 //! | `cookies` | [`cookies`] | `shallot-cookies` (`secure-cookies` adds signed and private cookies) |
 //! | `multipart` | [`multipart`] | `shallot-multipart` |
+//! | `request-id` | [`request_id`] | `shallot-request-id` |
 //! | `cors` | [`cors`] | `shallot-cors` |
 
 pub use shallot_core::*;
@@ -61,6 +62,9 @@ pub use shallot_multipart as multipart;
 
 #[cfg(feature = "cors")]
 pub use shallot_cors as cors;
+
+#[cfg(feature = "request-id")]
+pub use shallot_request_id as request_id;
 
 #[cfg(doctest)]
 #[doc = include_str!("../README.md")]

@@ -1,0 +1,103 @@
+use shallot_core::http::{HeaderName, HeaderValue};
+use shallot_core::{BoxFuture, Middleware, Next, Request, Response};
+
+use crate::{is_valid_request_id, new_request_id};
+
+/// The header that carries request ids by default.
+pub const X_REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
+
+/// Gives every request and answer an id; see the crate docs.
+pub fn wrap_request_id() -> RequestIdMiddleware {
+    RequestIdMiddleware {
+        header: X_REQUEST_ID,
+    }
+}
+
+/// The middleware made by [`wrap_request_id`].
+#[derive(Debug, Clone)]
+pub struct RequestIdMiddleware {
+    header: HeaderName,
+}
+
+impl RequestIdMiddleware {
+    /// Reads and writes ids in `header` instead of `x-request-id`.
+    #[must_use]
+    pub fn with_header(mut self, header: HeaderName) -> Self {
+        self.header = header;
+        self
+    }
+
+    /// The header this middleware reads and writes.
+    pub fn header(&self) -> &HeaderName {
+        &self.header
+    }
+}
+
+/// The request with a valid id in the middleware's header: the one it came with, or a new
+/// one ([`new_request_id`]) replacing every invalid value.
+///
+/// # Examples
+///
+/// ```
+/// use shallot_core::test;
+/// use shallot_request_id::{request_id_request, wrap_request_id};
+///
+/// let req = request_id_request(test::get("/").into_request(), &wrap_request_id());
+/// assert_eq!(req.headers()["x-request-id"].len(), 24);
+/// ```
+pub fn request_id_request(mut req: Request, middleware: &RequestIdMiddleware) -> Request {
+    let mut values = req.headers().get_all(&middleware.header).iter();
+    let valid = matches!(
+        (values.next(), values.next()),
+        (Some(id), None) if is_valid_request_id(id.as_bytes())
+    );
+    if !valid {
+        req.headers_mut()
+            .insert(middleware.header.clone(), new_request_id());
+    }
+    req
+}
+
+/// The answer with the request's id (`id`) in the middleware's header, replacing any other.
+///
+/// # Examples
+///
+/// ```
+/// use shallot_core::{http::HeaderValue, Response};
+/// use shallot_request_id::{request_id_response, wrap_request_id};
+///
+/// let id = HeaderValue::from_static("abc");
+/// let res = request_id_response(Response::default(), &id, &wrap_request_id());
+/// assert_eq!(res.headers()["x-request-id"], "abc");
+/// ```
+pub fn request_id_response(
+    mut res: Response,
+    id: &HeaderValue,
+    middleware: &RequestIdMiddleware,
+) -> Response {
+    res.headers_mut()
+        .insert(middleware.header.clone(), id.clone());
+    res
+}
+
+impl Middleware for RequestIdMiddleware {
+    fn call(&self, req: Request, next: Next) -> BoxFuture<Response> {
+        let req = request_id_request(req, self);
+        let id = req.headers()[&self.header].clone();
+        let middleware = self.clone();
+        Box::pin(async move { request_id_response(next.run(req).await, &id, &middleware) })
+    }
+}
+
+/// Reads the request's id.
+pub trait RequestIdExt {
+    /// The id in `x-request-id`, set by [`wrap_request_id`] (or by the client, unchecked,
+    /// when the middleware is not in the pile); `None` when there is none or it is not text.
+    fn request_id(&self) -> Option<&str>;
+}
+
+impl RequestIdExt for Request {
+    fn request_id(&self) -> Option<&str> {
+        self.headers().get(X_REQUEST_ID)?.to_str().ok()
+    }
+}
