@@ -1,4 +1,4 @@
-use std::net::SocketAddr;
+use std::net::{IpAddr, SocketAddr};
 
 use crate::context::Context;
 use crate::Request;
@@ -21,6 +21,8 @@ pub struct ConnectionInfo {
     remote_addr: SocketAddr,
     local_addr: SocketAddr,
     secure: bool,
+    client_ip: IpAddr,
+    client_secure: bool,
 }
 
 impl ConnectionInfo {
@@ -30,7 +32,19 @@ impl ConnectionInfo {
             remote_addr,
             local_addr,
             secure,
+            client_ip: remote_addr.ip(),
+            client_secure: secure,
         }
+    }
+
+    /// The same connection, with the client's address and scheme as a trusted proxy
+    /// reported them (the socket's own facts are kept in [`ConnectionInfo::remote_addr`]
+    /// and [`ConnectionInfo::connection_scheme`]).
+    #[must_use]
+    pub const fn with_client(mut self, client_ip: IpAddr, secure: bool) -> Self {
+        self.client_ip = client_ip;
+        self.client_secure = secure;
+        self
     }
 
     /// The connection info of a request, when a server (or the test client) added it.
@@ -45,9 +59,16 @@ impl ConnectionInfo {
         Context::of_mut(req).connection = Some(self);
     }
 
-    /// The client's address, as seen by the socket (proxies are not trusted here).
+    /// The socket peer's address: the client, or the proxy in front of it.
     pub const fn remote_addr(&self) -> SocketAddr {
         self.remote_addr
+    }
+
+    /// The client's address as the server understands it: the socket peer's, unless a
+    /// trusted proxy reported another ([`ConnectionInfo::with_client`]). What access logs,
+    /// rate limits and `/whoami` should use.
+    pub const fn client_ip(&self) -> IpAddr {
+        self.client_ip
     }
 
     /// The server's own address for this connection.
@@ -55,8 +76,24 @@ impl ConnectionInfo {
         self.local_addr
     }
 
-    /// The scheme the connection speaks: `https` under TLS, else `http`.
+    /// The scheme the client used, as the server understands it: the connection's own
+    /// (`https` under TLS, else `http`), unless a trusted proxy reported another.
     pub const fn scheme(&self) -> &'static str {
+        if self.client_secure {
+            "https"
+        } else {
+            "http"
+        }
+    }
+
+    /// Whether the client used HTTPS, as [`ConnectionInfo::scheme`] says (what decides a
+    /// cookie's `Secure`).
+    pub const fn is_secure(&self) -> bool {
+        self.client_secure
+    }
+
+    /// The scheme of this connection itself, whatever a proxy said.
+    pub const fn connection_scheme(&self) -> &'static str {
         if self.secure {
             "https"
         } else {

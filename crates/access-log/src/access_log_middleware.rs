@@ -1,0 +1,248 @@
+use std::pin::Pin;
+
+use std::task::{Context, Poll};
+use std::time::{Duration, Instant, SystemTime};
+
+use bytes::Bytes;
+use http_body::{Frame, SizeHint};
+use shallot_core::http::Method;
+use shallot_core::{
+    Body, BoxError, BoxFuture, ConnectionInfo, Middleware, Next, Request, Response,
+};
+use tracing::Instrument as _;
+
+use crate::timestamp::write_rfc3339;
+use crate::LogWriter;
+
+/// Logs every answered request as one JSON line to standard error, and opens a `tracing`
+/// span per request; see the crate docs.
+pub fn wrap_access_log() -> AccessLogMiddleware {
+    AccessLogMiddleware {
+        writer: Some(LogWriter::stderr()),
+    }
+}
+
+/// The middleware made by [`wrap_access_log`].
+#[derive(Debug, Clone)]
+pub struct AccessLogMiddleware {
+    writer: Option<LogWriter>,
+}
+
+impl AccessLogMiddleware {
+    /// Writes the lines with `writer` ([`LogWriter::to_writer`] for a file).
+    #[must_use]
+    pub fn with_writer(mut self, writer: LogWriter) -> Self {
+        self.writer = Some(writer);
+        self
+    }
+
+    /// Writes no lines; the tracing span stays.
+    #[must_use]
+    pub fn without_lines(mut self) -> Self {
+        self.writer = None;
+        self
+    }
+
+    /// The writer of the lines, to flush it at shutdown ([`LogWriter::flush`]).
+    pub fn writer(&self) -> Option<&LogWriter> {
+        self.writer.as_ref()
+    }
+}
+
+/// What the access log knows of a request before it is answered.
+#[derive(Debug)]
+pub struct AccessRecord {
+    arrived: SystemTime,
+    started: Instant,
+    ip: Option<std::net::IpAddr>,
+    method: Method,
+    target: String,
+    request_id: Option<String>,
+}
+
+impl AccessRecord {
+    /// Notes the request as it arrives: the time, the client (as [`ConnectionInfo`]
+    /// understands it), the method, the target as sent and the request id.
+    pub fn of(req: &Request) -> Self {
+        Self {
+            arrived: SystemTime::now(),
+            started: Instant::now(),
+            ip: ConnectionInfo::of(req).map(ConnectionInfo::client_ip),
+            method: req.method().clone(),
+            target: req
+                .uri()
+                .path_and_query()
+                .map_or_else(|| req.uri().path().to_owned(), |pq| pq.as_str().to_owned()),
+            request_id: req
+                .headers()
+                .get("x-request-id")
+                .and_then(|id| id.to_str().ok())
+                .map(str::to_owned),
+        }
+    }
+
+    /// The line for this request once `bytes` of an answer with `status` were sent: a JSON
+    /// object with `ts`, `ip`, `method`, `path`, `status`, `bytes`, `duration_ms` and
+    /// `request_id`, without a newline.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use shallot_access_log::AccessRecord;
+    /// use shallot_core::test;
+    ///
+    /// let req = test::get("/a?b=c").header("x-request-id", "r1").into_request();
+    /// let line = AccessRecord::of(&req).line(404, 9);
+    /// let value: serde_json::Value = serde_json::from_str(&line).unwrap();
+    /// assert_eq!(value["path"], "/a?b=c");
+    /// assert_eq!(value["status"], 404);
+    /// assert_eq!(value["bytes"], 9);
+    /// assert_eq!(value["request_id"], "r1");
+    /// ```
+    pub fn line(&self, status: u16, bytes: u64) -> String {
+        use std::fmt::Write as _;
+        let mut line = String::with_capacity(160 + self.target.len());
+        line.push_str("{\"ts\":\"");
+        write_rfc3339(&mut line, self.arrived);
+        line.push_str("\",\"ip\":");
+        match self.ip {
+            Some(ip) => {
+                let _ = write!(line, "\"{ip}\"");
+            }
+            None => line.push_str("null"),
+        }
+        line.push_str(",\"method\":");
+        push_json_string(&mut line, self.method.as_str());
+        line.push_str(",\"path\":");
+        push_json_string(&mut line, &self.target);
+        let micros = self.started.elapsed().as_micros();
+        let _ = write!(
+            line,
+            ",\"status\":{status},\"bytes\":{bytes},\"duration_ms\":{}.{:03},\"request_id\":",
+            micros / 1000,
+            micros % 1000
+        );
+        match &self.request_id {
+            Some(id) => push_json_string(&mut line, id),
+            None => line.push_str("null"),
+        }
+        line.push('}');
+        line
+    }
+}
+
+fn push_json_string(out: &mut String, text: &str) {
+    // serde_json's escaping: the one a reader of the line will use.
+    out.push_str(&serde_json::Value::from(text).to_string());
+}
+
+impl Middleware for AccessLogMiddleware {
+    fn call(&self, req: Request, next: Next) -> BoxFuture<Response> {
+        let record = AccessRecord::of(&req);
+        let span = tracing::info_span!(
+            target: "shallot::request",
+            "request",
+            method = %record.method,
+            path = %req.uri().path(),
+            request_id = record.request_id.as_deref().unwrap_or(""),
+            status = tracing::field::Empty,
+            latency_ms = tracing::field::Empty,
+        );
+        let writer = self.writer.clone();
+        let call = next.run(req).instrument(span.clone());
+        Box::pin(async move {
+            let res = call.await;
+            span.record("status", res.status().as_u16());
+            span.record(
+                "latency_ms",
+                record.started.elapsed().as_secs_f64() * 1000.0,
+            );
+            match writer {
+                Some(writer) => access_log_response(res, record, writer),
+                None => res,
+            }
+        })
+    }
+}
+
+/// The answer, whose body now counts the bytes it yields and writes the request's line
+/// with `writer` when it ends or is dropped (the client left, or a `HEAD` answer's body
+/// was never sent). The body keeps its size hint, so a whole body keeps its
+/// `content-length`.
+pub fn access_log_response(res: Response, record: AccessRecord, writer: LogWriter) -> Response {
+    let status = res.status().as_u16();
+    res.map(|body| {
+        Body::new(CountedBody {
+            inner: body,
+            bytes: 0,
+            pending: Some(Pending {
+                record,
+                status,
+                writer,
+            }),
+        })
+    })
+}
+
+struct Pending {
+    record: AccessRecord,
+    status: u16,
+    writer: LogWriter,
+}
+
+pin_project_lite::pin_project! {
+    struct CountedBody {
+        #[pin]
+        inner: Body,
+        bytes: u64,
+        pending: Option<Pending>,
+    }
+
+    impl PinnedDrop for CountedBody {
+        fn drop(this: Pin<&mut Self>) {
+            let this = this.project();
+            write_line(this.pending, *this.bytes);
+        }
+    }
+}
+
+fn write_line(pending: &mut Option<Pending>, bytes: u64) {
+    if let Some(pending) = pending.take() {
+        let line = pending.record.line(pending.status, bytes);
+        pending.writer.write(line);
+    }
+}
+
+impl http_body::Body for CountedBody {
+    type Data = Bytes;
+    type Error = BoxError;
+
+    fn poll_frame(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+    ) -> Poll<Option<Result<Frame<Bytes>, BoxError>>> {
+        let this = self.project();
+        let polled = this.inner.poll_frame(cx);
+        match &polled {
+            Poll::Ready(Some(Ok(frame))) => {
+                if let Some(data) = frame.data_ref() {
+                    *this.bytes += data.len() as u64;
+                }
+            }
+            Poll::Ready(None) | Poll::Ready(Some(Err(_))) => write_line(this.pending, *this.bytes),
+            Poll::Pending => {}
+        }
+        polled
+    }
+
+    fn is_end_stream(&self) -> bool {
+        self.inner.is_end_stream()
+    }
+
+    fn size_hint(&self) -> SizeHint {
+        self.inner.size_hint()
+    }
+}
+
+/// How long [`LogWriter::flush`] may take at shutdown in the showcase and the docs.
+pub const FLUSH_TIMEOUT: Duration = Duration::from_secs(2);

@@ -1,0 +1,73 @@
+use std::time::{SystemTime, UNIX_EPOCH};
+
+/// Writes `at` as an RFC 3339 UTC timestamp with milliseconds: `2026-12-02T14:40:18.123Z`.
+pub(crate) fn write_rfc3339(out: &mut String, at: SystemTime) {
+    use std::fmt::Write as _;
+    let since = at.duration_since(UNIX_EPOCH).unwrap_or_default();
+    let secs = since.as_secs();
+    let (year, month, day) = civil_from_days(secs / 86_400);
+    let of_day = secs % 86_400;
+    let _ = write!(
+        out,
+        "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}.{:03}Z",
+        of_day / 3600,
+        of_day / 60 % 60,
+        of_day % 60,
+        since.subsec_millis()
+    );
+}
+
+/// The proleptic Gregorian date of a count of days since 1970-01-01 (H. Hinnant's
+/// `civil_from_days`, for days ≥ 0).
+fn civil_from_days(days: u64) -> (u64, u64, u64) {
+    let z = days + 719_468;
+    let era = z / 146_097;
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + u64::from(month <= 2);
+    (year, month, day)
+}
+
+#[cfg(test)]
+mod tests {
+    use std::time::Duration;
+
+    use super::*;
+
+    fn at(secs: u64, millis: u64) -> String {
+        let mut out = String::new();
+        write_rfc3339(
+            &mut out,
+            UNIX_EPOCH + Duration::from_secs(secs) + Duration::from_millis(millis),
+        );
+        out
+    }
+
+    #[test]
+    fn known_instants() {
+        assert_eq!(at(0, 0), "1970-01-01T00:00:00.000Z");
+        assert_eq!(at(951_782_400, 5), "2000-02-29T00:00:00.005Z");
+        assert_eq!(at(1_545_335_438, 505), "2018-12-20T19:50:38.505Z");
+        assert_eq!(at(4_102_444_799, 999), "2099-12-31T23:59:59.999Z");
+    }
+
+    #[test]
+    fn every_day_follows_the_previous_one() {
+        let mut previous = civil_from_days(0);
+        for days in 1..200_000 {
+            let (y, m, d) = civil_from_days(days);
+            let next_day = (y, m, d) == (previous.0, previous.1, previous.2 + 1);
+            let next_month = d == 1 && ((y, m) == (previous.0, previous.1 + 1));
+            let next_year = (m, d) == (1, 1) && y == previous.0 + 1;
+            assert!(
+                next_day || next_month || next_year,
+                "{previous:?} → {y}-{m}-{d}"
+            );
+            previous = (y, m, d);
+        }
+    }
+}

@@ -1,0 +1,142 @@
+//! One line per answered request, with the real byte count, written when the body is done.
+
+use std::time::Duration;
+
+use serde_json::Value;
+use shallot_access_log::{wrap_access_log, LogWriter, MemoryLines};
+use shallot_core::{chain_middleware, test, Body, ChainHandler, HttpError, Request, Response};
+
+async fn handler(req: Request) -> Result<Response, HttpError> {
+    match req.uri().path() {
+        "/missing" => Err(HttpError::not_found()),
+        "/stream" => Ok(shallot_core::stream(
+            shallot_core::TEXT_PLAIN_UTF_8,
+            Body::from_iter(["chunk 0\n", "chunk 1\n", "chunk 2\n"]),
+        )),
+        _ => Ok(shallot_core::text("hi user!")),
+    }
+}
+
+fn app() -> (ChainHandler, LogWriter, MemoryLines) {
+    let (writer, lines) = LogWriter::in_memory();
+    let app = chain_middleware((test::lint(), wrap_access_log().with_writer(writer.clone())))
+        .apply(handler);
+    (app, writer, lines)
+}
+
+fn logged(writer: &LogWriter, lines: &MemoryLines) -> Vec<Value> {
+    assert!(writer.flush(Duration::from_secs(5)));
+    lines
+        .lines()
+        .iter()
+        .map(|line| serde_json::from_str(line).expect("each line is JSON"))
+        .collect()
+}
+
+#[tokio::test]
+async fn one_line_per_request_with_status_and_bytes() {
+    let (app, writer, lines) = app();
+    test::get("/").send(&app).await;
+    test::get("/missing?x=1").send(&app).await;
+    test::get("/stream").send(&app).await;
+    let logged = logged(&writer, &lines);
+    assert_eq!(logged.len(), 3);
+    assert_eq!(
+        (logged[0]["status"].as_u64(), logged[0]["bytes"].as_u64()),
+        (Some(200), Some(8))
+    );
+    assert_eq!(logged[1]["path"], "/missing?x=1");
+    assert_eq!(
+        (logged[1]["status"].as_u64(), logged[1]["bytes"].as_u64()),
+        (Some(404), Some(9))
+    );
+    assert_eq!(logged[2]["bytes"], 24);
+    for line in &logged {
+        for key in [
+            "ts",
+            "ip",
+            "method",
+            "path",
+            "status",
+            "bytes",
+            "duration_ms",
+            "request_id",
+        ] {
+            assert!(line.get(key).is_some(), "{key} in {line}");
+        }
+        assert_eq!(line["ip"], "127.0.0.1");
+    }
+}
+
+#[tokio::test]
+async fn a_head_answer_sends_no_bytes() {
+    let (app, writer, lines) = app();
+    test::head("/")
+        .send(&app)
+        .await
+        .assert_header("content-length", "8");
+    let logged = logged(&writer, &lines);
+    assert_eq!(logged[0]["method"], "HEAD");
+    assert_eq!(logged[0]["bytes"], 0);
+}
+
+#[tokio::test]
+async fn nothing_is_written_before_the_body_is_done() {
+    let (app, writer, lines) = app();
+    let res = shallot_core::Handler::call(&app, test::get("/stream").into_request()).await;
+    assert!(writer.flush(Duration::from_secs(5)));
+    assert!(lines.lines().is_empty(), "written before the body was sent");
+    drop(res); // the client left before reading
+    let logged = logged(&writer, &lines);
+    assert_eq!(logged.len(), 1);
+    assert_eq!(logged[0]["bytes"], 0);
+}
+
+#[tokio::test]
+async fn paths_are_escaped_as_json() {
+    let (app, writer, lines) = app();
+    test::get("/a%22b?q=%5C").send(&app).await;
+    let logged = logged(&writer, &lines);
+    assert_eq!(logged[0]["path"], "/a%22b?q=%5C");
+}
+
+#[tokio::test]
+async fn spans_carry_the_request_fields() {
+    use std::sync::{Arc, Mutex};
+
+    #[derive(Clone, Default)]
+    struct Captured(Arc<Mutex<Vec<u8>>>);
+    impl std::io::Write for Captured {
+        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+            self.0.lock().expect("not poisoned").extend_from_slice(buf);
+            Ok(buf.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+    let captured = Captured::default();
+    let make_writer = {
+        let captured = captured.clone();
+        move || captured.clone()
+    };
+    let subscriber = tracing_subscriber::fmt()
+        .with_writer(make_writer)
+        .with_ansi(false)
+        .finish();
+    let _guard = tracing::subscriber::set_default(subscriber);
+    let app = chain_middleware((wrap_access_log().without_lines(),)).apply(|_req: Request| async {
+        tracing::info!("inside the handler");
+        "hi"
+    });
+    test::get("/traced")
+        .header("x-request-id", "t-9")
+        .send(&app)
+        .await;
+    let text = String::from_utf8(captured.0.lock().expect("not poisoned").clone()).expect("utf-8");
+    assert!(text.contains("inside the handler"), "{text}");
+    assert!(
+        text.contains("request{method=GET path=/traced request_id=\"t-9\""),
+        "{text}"
+    );
+}
