@@ -31,6 +31,7 @@
 //! | `static` | [`static_files`] | `shallot-static` |
 //! | `cookies` | [`cookies`] | `shallot-cookies` (`secure-cookies` adds signed and private cookies) |
 //! | `multipart` | [`multipart`] | `shallot-multipart` |
+//! | `tower` | [`tower`] | `shallot-tower` |
 //! | `access-log` | [`access_log`] | `shallot-access-log` |
 //! | `request-id` | [`request_id`] | `shallot-request-id` |
 //! | `cors` | [`cors`] | `shallot-cors` |
@@ -69,6 +70,9 @@ pub use shallot_request_id as request_id;
 
 #[cfg(feature = "access-log")]
 pub use shallot_access_log as access_log;
+
+#[cfg(feature = "tower")]
+pub use shallot_tower as tower;
 
 #[cfg(doctest)]
 #[doc = include_str!("../README.md")]
