@@ -61,6 +61,7 @@
 //! The texts of error answers and the default options of every middleware are not covered by
 //! semantic versioning: they may change in a minor release. Status codes and header rules are.
 
+mod accept_encoding;
 mod app;
 mod body;
 mod body_error;
@@ -83,6 +84,7 @@ mod state;
 pub mod test;
 mod vary;
 
+pub use accept_encoding::{accepted_encodings, preferred_encoding};
 pub use app::App;
 pub use body::{Body, BoxError};
 pub use body_error::{BodyError, BodyReadTimedOut};

@@ -22,42 +22,20 @@ impl Encoding {
     }
 }
 
-/// The encodings `Accept-Encoding` allows, in this crate's order of preference (RFC 9110
-/// §12.5.3: `q=0` refuses, `*` stands for any encoding not named).
+/// The encodings `Accept-Encoding` allows, best first (shallot-core's
+/// [`accepted_encodings`](shallot_core::accepted_encodings) rule: q-values, `*`, `x-gzip`;
+/// brotli before gzip when the client weighs them the same).
 pub(crate) fn accepted(header: &str) -> Vec<Encoding> {
-    let mut named: Vec<(String, bool)> = Vec::new();
-    for item in header.split(',') {
-        let mut parts = item.split(';');
-        let name = parts.next().unwrap_or("").trim().to_ascii_lowercase();
-        if name.is_empty() {
-            continue;
-        }
-        let refused = parts.any(|param| {
-            let param = param.trim().to_ascii_lowercase();
-            param
-                .strip_prefix("q=")
-                .and_then(|q| q.trim().parse::<f32>().ok())
-                .is_some_and(|q| q <= 0.0)
-        });
-        named.push((name, !refused));
-    }
-    let allowed = |token: &str, alias: Option<&str>| {
-        let found = named
-            .iter()
-            .find(|(name, _)| name == token || Some(name.as_str()) == alias);
-        match found {
-            Some((_, ok)) => *ok,
-            None => named.iter().any(|(name, ok)| name == "*" && *ok),
-        }
-    };
-    let mut encodings = Vec::new();
-    if allowed("br", None) {
-        encodings.push(Encoding::Brotli);
-    }
-    if allowed("gzip", Some("x-gzip")) {
-        encodings.push(Encoding::Gzip);
-    }
-    encodings
+    shallot_core::accepted_encodings(header, &["br", "gzip"])
+        .into_iter()
+        .map(|token| {
+            if token == "br" {
+                Encoding::Brotli
+            } else {
+                Encoding::Gzip
+            }
+        })
+        .collect()
 }
 
 #[cfg(test)]
