@@ -31,6 +31,7 @@
 //! | `static` | [`static_files`] | `shallot-static` |
 //! | `cookies` | [`cookies`] | `shallot-cookies` (`secure-cookies` adds signed and private cookies) |
 //! | `multipart` | [`multipart`] | `shallot-multipart` |
+//! | `compression` | [`compression`] | `shallot-compression` |
 //! | `tower` | [`tower`] | `shallot-tower` |
 //! | `access-log` | [`access_log`] | `shallot-access-log` |
 //! | `request-id` | [`request_id`] | `shallot-request-id` |
@@ -73,6 +74,9 @@ pub use shallot_access_log as access_log;
 
 #[cfg(feature = "tower")]
 pub use shallot_tower as tower;
+
+#[cfg(feature = "compression")]
+pub use shallot_compression as compression;
 
 #[cfg(doctest)]
 #[doc = include_str!("../README.md")]

@@ -86,9 +86,7 @@ fn weight<'p>(params: impl Iterator<Item = &'p str>) -> Option<u16> {
     let mut q = 1000;
     for param in params {
         let param = param.trim();
-        let Some((key, value)) = param.split_once('=') else {
-            return None;
-        };
+        let (key, value) = param.split_once('=')?;
         if !key.trim().eq_ignore_ascii_case("q") {
             continue;
         }
