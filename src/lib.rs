@@ -31,6 +31,7 @@
 //! | `static` | [`static_files`] | `shallot-static` |
 //! | `cookies` | [`cookies`] | `shallot-cookies` (`secure-cookies` adds signed and private cookies) |
 //! | `multipart` | [`multipart`] | `shallot-multipart` |
+//! | `forwarded` | [`forwarded`] | `shallot-forwarded` |
 //! | `compression` | [`compression`] | `shallot-compression` |
 //! | `tower` | [`tower`] | `shallot-tower` |
 //! | `access-log` | [`access_log`] | `shallot-access-log` |
@@ -77,6 +78,9 @@ pub use shallot_tower as tower;
 
 #[cfg(feature = "compression")]
 pub use shallot_compression as compression;
+
+#[cfg(feature = "forwarded")]
+pub use shallot_forwarded as forwarded;
 
 #[cfg(doctest)]
 #[doc = include_str!("../README.md")]

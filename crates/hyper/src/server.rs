@@ -1,3 +1,4 @@
+use shallot_forwarded::TrustedProxies;
 use std::fmt;
 use std::future::Future;
 use std::io;
@@ -63,6 +64,7 @@ pub struct Server {
     max_connections: usize,
     write_timeout: Duration,
     error_renderer: Option<Arc<dyn ErrorRenderer>>,
+    trusted_proxies: Option<Arc<TrustedProxies>>,
 }
 
 impl Server {
@@ -94,6 +96,7 @@ impl Server {
             max_connections: DEFAULT_MAX_CONNECTIONS,
             write_timeout: DEFAULT_WRITE_TIMEOUT,
             error_renderer: None,
+            trusted_proxies: None,
         })
     }
 
@@ -181,6 +184,17 @@ impl Server {
         self
     }
 
+    /// Believes the forwarding headers (`Forwarded`, `X-Forwarded-For/-Proto/-Host`) of
+    /// requests whose peer is one of these proxies: every request's
+    /// [`ConnectionInfo`](shallot_core::ConnectionInfo) then names the client (address,
+    /// scheme) and its `Host` the host the client asked for, before the pile runs
+    /// (shallot-forwarded's rules). Default: nobody is trusted, the headers are ignored.
+    #[must_use]
+    pub fn with_trusted_proxies(mut self, proxies: TrustedProxies) -> Self {
+        self.trusted_proxies = (!proxies.is_empty()).then(|| Arc::new(proxies));
+        self
+    }
+
     /// Serves `handler` until SIGINT (Ctrl-C) or SIGTERM, then shuts down gracefully.
     ///
     /// The handler's start-up hooks ([`App::on_start`](shallot_core::App::on_start)) run
@@ -219,6 +233,7 @@ impl Server {
             body_read_timeout: self.body_read_timeout,
             max_uri_bytes: self.max_uri_bytes,
             error_renderer: self.error_renderer.clone(),
+            trusted_proxies: self.trusted_proxies.clone(),
         });
         let builders = Arc::new(self.connection_builders());
         let graceful = GracefulShutdown::new();
@@ -301,6 +316,7 @@ impl fmt::Debug for Server {
             .field("max_connections", &self.max_connections)
             .field("write_timeout", &self.write_timeout)
             .field("error_renderer", &self.error_renderer.is_some())
+            .field("trusted_proxies", &self.trusted_proxies)
             .finish()
     }
 }

@@ -24,6 +24,7 @@ pub(crate) struct Shared {
     pub(crate) body_read_timeout: Duration,
     pub(crate) max_uri_bytes: usize,
     pub(crate) error_renderer: Option<Arc<dyn ErrorRenderer>>,
+    pub(crate) trusted_proxies: Option<Arc<shallot_forwarded::TrustedProxies>>,
 }
 
 /// Turns one hyper request into a shallot exchange: checks `Host` and the target's length,
@@ -59,6 +60,9 @@ pub(crate) fn handle(
     body.set_limit(shared.body_limit);
     let mut req = http::Request::from_parts(parts, body);
     connection.set_on(&mut req);
+    if let Some(proxies) = &shared.trusted_proxies {
+        req = shallot_forwarded::forwarded_request(req, proxies);
+    }
     Exchange::running(shared.handler.call(req), is_head, renderer)
 }
 
