@@ -31,6 +31,7 @@
 //! | `static` | [`static_files`] | `shallot-static` |
 //! | `cookies` | [`cookies`] | `shallot-cookies` (`secure-cookies` adds signed and private cookies) |
 //! | `multipart` | [`multipart`] | `shallot-multipart` |
+//! | `sessions` | [`sessions`] | `shallot-sessions` |
 //! | `forwarded` | [`forwarded`] | `shallot-forwarded` |
 //! | `compression` | [`compression`] | `shallot-compression` |
 //! | `tower` | [`tower`] | `shallot-tower` |
@@ -81,6 +82,9 @@ pub use shallot_compression as compression;
 
 #[cfg(feature = "forwarded")]
 pub use shallot_forwarded as forwarded;
+
+#[cfg(feature = "sessions")]
+pub use shallot_sessions as sessions;
 
 #[cfg(doctest)]
 #[doc = include_str!("../README.md")]
