@@ -31,6 +31,7 @@
 //! | `static` | [`static_files`] | `shallot-static` |
 //! | `cookies` | [`cookies`] | `shallot-cookies` (`secure-cookies` adds signed and private cookies) |
 //! | `multipart` | [`multipart`] | `shallot-multipart` |
+//! | `sse` | [`sse`] | `shallot-sse` |
 //! | `sessions` | [`sessions`] | `shallot-sessions` |
 //! | `forwarded` | [`forwarded`] | `shallot-forwarded` |
 //! | `compression` | [`compression`] | `shallot-compression` |
@@ -85,6 +86,9 @@ pub use shallot_forwarded as forwarded;
 
 #[cfg(feature = "sessions")]
 pub use shallot_sessions as sessions;
+
+#[cfg(feature = "sse")]
+pub use shallot_sse as sse;
 
 #[cfg(doctest)]
 #[doc = include_str!("../README.md")]
