@@ -1,8 +1,9 @@
 //! The showcase: one server built from the full shallot pile, exercising every crate.
 //! Its behaviour is the contract in SHOWCASE.md (see docs/SPEC.md and the README).
 //!
-//! Run: `cargo run --release --example showcase -- [--addr HOST:PORT] [--static DIR] [--routes]`
-//! Try: `curl -i http://127.0.0.1:5000/hello/42`
+//! Run: `cargo run --release --example showcase -- [--addr HOST:PORT] [--static DIR]
+//! [--redis URL] [--trust-proxy CIDR]... [--session-ttl SECONDS] [--no-access-log] [--routes]`
+//! Try: `curl -i http://127.0.0.1:5000/hello/42` (docs/showcase.md describes every row)
 
 use std::future::Future;
 use std::io::Write as _;
@@ -15,22 +16,31 @@ use std::time::{Duration, Instant};
 
 use serde_json::Value;
 use sha2::{Digest, Sha256};
+use shallot::access_log::{wrap_access_log, LogWriter, FLUSH_TIMEOUT};
+use shallot::compression::wrap_compression;
 use shallot::content_type::wrap_content_type;
 use shallot::cookies::{wrap_cookies, CookiesExt, CookiesResponseExt, SameSite, SetCookie};
-use shallot::http::header::CONTENT_TYPE;
-use shallot::http::{Method, StatusCode};
+use shallot::cors::{wrap_cors, CorsMiddleware};
+use shallot::forwarded::TrustedProxies;
+use shallot::http::header::{CONTENT_TYPE, HOST, X_CONTENT_TYPE_OPTIONS};
+use shallot::http::{HeaderValue, Method, StatusCode};
 use shallot::json::{json, require_json, wrap_json, JsonExt, MALFORMED_JSON};
 use shallot::multipart::{wrap_multipart, MultipartExt};
 use shallot::params::{wrap_parameters, ParamsExt};
+use shallot::request_id::wrap_request_id;
 use shallot::router::{
     any, get, group, post, put, route, wrap_routes, RouterExt, RouterMiddleware,
 };
 use shallot::server::Server;
+use shallot::sessions::{wrap_sessions, MemoryStore, RedisStore, SessionsExt, SessionsMiddleware};
+use shallot::sse::{sse_from_iter, Event, SseExt};
 use shallot::static_files::wrap_static;
+use shallot::tower::wrap_layer;
 use shallot::{
-    chain_middleware, named, status, wrap_body_limit, App, Body, HttpError, Next, Request,
-    Response, StateExt, APPLICATION_OCTET_STREAM, TEXT_PLAIN_UTF_8,
+    chain_middleware, named, status, wrap_body_limit, App, Body, ConnectionInfo, HttpError, Next,
+    Request, Response, StateExt, APPLICATION_OCTET_STREAM, TEXT_PLAIN_UTF_8,
 };
+use tower_http::set_header::SetResponseHeaderLayer;
 
 /// The largest `chunks` accepted by `/stream`.
 const MAX_CHUNKS: u32 = 10_000;
@@ -42,6 +52,31 @@ const MAX_DELAY_MS: u64 = 1_000;
 const MAX_TEXT_BYTES: usize = 10 * 1024 * 1024;
 /// The body limit of the upload routes: 1 GiB (every other route keeps the server's 2 MiB).
 const UPLOAD_LIMIT: u64 = 1024 * 1024 * 1024;
+/// The most events `/events` sends.
+const MAX_EVENTS: u64 = 10_000;
+/// How long the showcase waits for Redis at start-up.
+const REDIS_TIMEOUT: Duration = Duration::from_secs(5);
+
+/// What the pile is built from, besides the routes: the options of the command line.
+pub(crate) struct Config {
+    /// The folder served under `/static`.
+    pub(crate) static_dir: PathBuf,
+    /// The sessions middleware, over memory or Redis.
+    pub(crate) sessions: SessionsMiddleware,
+    /// Where access-log lines go; `None` with `--no-access-log`.
+    pub(crate) access_log: Option<LogWriter>,
+}
+
+impl Config {
+    /// Sessions in memory, no access log: the pile as tests build it.
+    pub(crate) fn new(static_dir: &Path) -> Self {
+        Self {
+            static_dir: static_dir.to_owned(),
+            sessions: wrap_sessions(MemoryStore::new()),
+            access_log: None,
+        }
+    }
+}
 
 /// What every handler shares: the request count and the start time, for `/stats`.
 pub(crate) struct Stats {
@@ -74,26 +109,137 @@ pub(crate) fn routes() -> Result<RouterMiddleware, shallot::router::Error> {
             .with(wrap_body_limit(UPLOAD_LIMIT))
             .with(wrap_multipart()),
         put("/upload/raw", upload_raw).with(wrap_body_limit(UPLOAD_LIMIT)),
+        get("/whoami", whoami),
+        get("/session", session_visit),
+        post("/session/login", session_login),
+        post("/session/logout", session_logout),
+        get("/events", events),
     ])
 }
 
+/// The CORS policy of the contract.
+pub(crate) fn cors() -> Result<CorsMiddleware, shallot::cors::CorsError> {
+    Ok(wrap_cors()
+        .with_origins(["https://app.example", "http://localhost:3000"])?
+        .with_credentials(true)?
+        .with_methods(["GET", "POST", "PUT", "DELETE"])?
+        .with_headers(["content-type", "authorization", "x-requested-with"])?
+        .with_exposed_headers(["x-request-id"])?
+        .with_max_age(Duration::from_secs(600)))
+}
+
 /// The whole pile over the default handler (404), outermost first, as an application with
-/// its shared state. `static_dir` is served under `/static`.
-pub(crate) fn app(static_dir: &Path) -> Result<App, Box<dyn std::error::Error>> {
+/// its shared state and its shutdown hook (the access log's last lines are flushed).
+pub(crate) fn app(config: &Config) -> Result<App, Box<dyn std::error::Error>> {
+    let access_log = match &config.access_log {
+        Some(writer) => wrap_access_log().with_writer(writer.clone()),
+        None => wrap_access_log().without_lines(),
+    };
+    let nosniff = wrap_layer(SetResponseHeaderLayer::if_not_present(
+        X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    ));
     let pile = chain_middleware((
         named("count-requests", count_requests),
+        wrap_request_id(),
+        access_log,
+        cors()?,
+        nosniff,
         wrap_content_type(),
-        wrap_static("/static", static_dir)?,
+        wrap_static("/static", &config.static_dir)?,
+        wrap_compression(),
+        config.sessions.clone(),
         routes()?,
         wrap_cookies(),
         wrap_json(),
         wrap_parameters(),
     ))
     .apply(not_found);
-    Ok(App::new(pile).with_state(Stats {
-        requests: AtomicU64::new(0),
-        started: Instant::now(),
-    }))
+    let writer = config.access_log.clone();
+    Ok(App::new(pile)
+        .with_state(Stats {
+            requests: AtomicU64::new(0),
+            started: Instant::now(),
+        })
+        .on_stop(move |_state| {
+            let writer = writer.clone();
+            async move {
+                if let Some(writer) = writer {
+                    // The writer's thread takes the last lines; waiting for it blocks, so not on
+                    // the runtime's own threads.
+                    let _ = tokio::task::spawn_blocking(move || writer.flush(FLUSH_TIMEOUT)).await;
+                }
+            }
+        }))
+}
+
+/// `GET /whoami`: the client as the server understands it (after trusted proxies).
+async fn whoami(req: Request) -> Result<Response, HttpError> {
+    let info = ConnectionInfo::of(&req).ok_or_else(|| HttpError::internal("no connection info"))?;
+    let host = req
+        .headers()
+        .get(HOST)
+        .and_then(|host| host.to_str().ok())
+        .or_else(|| req.uri().authority().map(|a| a.as_str()))
+        .unwrap_or("");
+    Ok(json(&serde_json::json!({
+        "ip": info.client_ip().to_string(),
+        "scheme": info.scheme(),
+        "host": host,
+    })))
+}
+
+/// `GET /session`: one more visit, atomically, in a session made when there is none.
+async fn session_visit(req: Request) -> Result<Response, HttpError> {
+    let (visits, user) = req
+        .session()?
+        .update(|data| {
+            let visits = data.get("visits").and_then(Value::as_u64).unwrap_or(0) + 1;
+            data.insert("visits".into(), visits.into());
+            (visits, data.get("user").cloned().unwrap_or(Value::Null))
+        })
+        .await?;
+    Ok(json(&serde_json::json!({ "visits": visits, "user": user })))
+}
+
+/// `POST /session/login` with `{"user": "name"}`: the session gets the user and a new id.
+async fn session_login(mut req: Request) -> Result<Response, HttpError> {
+    let bad = || HttpError::bad_request("the body must be JSON {\"user\": \"1 to 64 characters\"}");
+    let body: Value = match req.json_value() {
+        Some(value) => value.clone(),
+        None => serde_json::from_slice(req.body_mut().read_all().await?).map_err(|_| bad())?,
+    };
+    let user = match body.get("user") {
+        Some(Value::String(user)) if (1..=64).contains(&user.chars().count()) => user.clone(),
+        _ => return Err(bad()),
+    };
+    let session = req.session()?;
+    session
+        .update(|data| {
+            data.insert("user".into(), Value::from(user.clone()));
+        })
+        .await?;
+    session.rotate().await?;
+    Ok(json(&serde_json::json!({ "user": user })))
+}
+
+/// `POST /session/logout`: the session is destroyed and its cookie removed.
+async fn session_logout(req: Request) -> Result<Response, HttpError> {
+    req.session()?.destroy().await?;
+    Ok(status(StatusCode::NO_CONTENT))
+}
+
+/// `GET /events?n=N`: N events `id: i` / `data: tick i`, resuming after `Last-Event-ID`.
+async fn events(req: Request) -> Result<Response, HttpError> {
+    let n = bounded(&req, "n", 5, MAX_EVENTS)?;
+    let start = req
+        .last_event_id()
+        .and_then(|id| id.parse::<u64>().ok())
+        .map_or(0, |last| last.saturating_add(1));
+    Ok(sse_from_iter((start..n).map(|i| {
+        let i = i.to_string();
+        Event::new().id(&i).data(&format!("tick {i}"))
+    })))
 }
 
 /// Counts every request that reaches the pile, for `/stats`.
@@ -437,6 +583,15 @@ struct Options {
     addr: String,
     static_dir: PathBuf,
     print_routes: bool,
+    redis: Option<String>,
+    trust_proxy: Vec<String>,
+    session_ttl: Duration,
+    access_log: bool,
+}
+
+/// An option's value from its environment variable, when set and not empty.
+fn env(name: &str) -> Option<String> {
+    std::env::var(name).ok().filter(|value| !value.is_empty())
 }
 
 fn options() -> Result<Options, String> {
@@ -447,16 +602,40 @@ fn options() -> Result<Options, String> {
             PathBuf::from,
         ),
         print_routes: false,
+        redis: env("SHALLOT_REDIS"),
+        trust_proxy: env("SHALLOT_TRUST_PROXY")
+            .map(|list| list.split(',').map(|s| s.trim().to_owned()).collect())
+            .unwrap_or_default(),
+        session_ttl: Duration::from_secs(86_400),
+        access_log: env("SHALLOT_NO_ACCESS_LOG").is_none(),
     };
+    let ttl = |text: &str| {
+        text.parse::<u64>()
+            .ok()
+            .filter(|seconds| *seconds > 0)
+            .map(Duration::from_secs)
+            .ok_or_else(|| {
+                format!("--session-ttl: `{text}` is not a whole number of seconds above 0")
+            })
+    };
+    if let Some(text) = env("SHALLOT_SESSION_TTL") {
+        options.session_ttl = ttl(&text)?;
+    }
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
+        let mut value = |what: &str| args.next().ok_or(format!("{arg} needs {what}"));
         match arg.as_str() {
-            "--addr" => options.addr = args.next().ok_or("--addr needs HOST:PORT")?,
-            "--static" => options.static_dir = args.next().ok_or("--static needs DIR")?.into(),
+            "--addr" => options.addr = value("HOST:PORT")?,
+            "--static" => options.static_dir = value("DIR")?.into(),
+            "--redis" => options.redis = Some(value("URL")?),
+            "--trust-proxy" => options.trust_proxy.push(value("CIDR")?),
+            "--session-ttl" => options.session_ttl = ttl(&value("SECONDS")?)?,
+            "--no-access-log" => options.access_log = false,
             "--routes" => options.print_routes = true,
             other => {
                 return Err(format!(
-                    "unknown argument `{other}`; expected --addr, --static or --routes"
+                    "unknown argument `{other}`; expected --addr, --static, --redis, \
+                     --trust-proxy, --session-ttl, --no-access-log or --routes"
                 ))
             }
         }
@@ -482,12 +661,30 @@ fn run() -> Result<(), Box<dyn std::error::Error>> {
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()?;
+    let proxies = TrustedProxies::parse(&options.trust_proxy)
+        .map_err(|error| format!("--trust-proxy: {error}"))?;
     runtime.block_on(async move {
-        let server = Server::bind(&options.addr).await?;
+        let sessions = match &options.redis {
+            None => wrap_sessions(MemoryStore::new()),
+            Some(url) => wrap_sessions(
+                RedisStore::connect(url, REDIS_TIMEOUT)
+                    .await
+                    .map_err(|error| format!("--redis {url}: {error}"))?,
+            ),
+        };
+        let config = Config {
+            sessions: sessions.with_ttl(options.session_ttl),
+            access_log: options.access_log.then(LogWriter::stderr),
+            ..Config::new(&options.static_dir)
+        };
+        let server = Server::bind(&options.addr)
+            .await
+            .map_err(|error| format!("--addr {}: {error}", options.addr))?
+            .with_trusted_proxies(proxies);
         let addr: SocketAddr = server.local_addr();
         // The last start-up hook: the line is printed once every other hook succeeded, just
         // before the server accepts connections.
-        let app = app(&options.static_dir)?.on_start(move |_state| async move {
+        let app = app(&config)?.on_start(move |_state| async move {
             let mut stdout = std::io::stdout().lock();
             writeln!(stdout, "listening on http://{addr}")?;
             stdout.flush()?;

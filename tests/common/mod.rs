@@ -54,7 +54,7 @@ pub async fn start() -> Showcase {
 }
 
 pub async fn start_with(static_dir: &Path) -> Showcase {
-    let app = showcase::app(static_dir).expect("the showcase pile builds");
+    let app = showcase::app(&showcase::Config::new(static_dir)).expect("the showcase pile builds");
     let server = shallot::server::Server::bind("127.0.0.1:0")
         .await
         .expect("bind");
