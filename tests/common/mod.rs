@@ -18,7 +18,7 @@ use tokio::task::JoinHandle;
 
 #[path = "../../examples/showcase.rs"]
 #[allow(dead_code)]
-mod showcase;
+pub mod showcase;
 
 pub struct Showcase {
     pub addr: SocketAddr,
@@ -54,10 +54,21 @@ pub async fn start() -> Showcase {
 }
 
 pub async fn start_with(static_dir: &Path) -> Showcase {
-    let app = showcase::app(&showcase::Config::new(static_dir)).expect("the showcase pile builds");
-    let server = shallot::server::Server::bind("127.0.0.1:0")
-        .await
-        .expect("bind");
+    start_config(showcase::Config::new(static_dir), |server| server).await
+}
+
+/// Serves the showcase's `app()` built from `config`, on a server `configure` may adjust
+/// (trusted proxies, say).
+pub async fn start_config(
+    config: showcase::Config,
+    configure: impl FnOnce(shallot::server::Server) -> shallot::server::Server,
+) -> Showcase {
+    let app = showcase::app(&config).expect("the showcase pile builds");
+    let server = configure(
+        shallot::server::Server::bind("127.0.0.1:0")
+            .await
+            .expect("bind"),
+    );
     let addr = server.local_addr();
     let (stop, stopped) = oneshot::channel::<()>();
     let task = tokio::spawn(server.serve_until(app, async move {
