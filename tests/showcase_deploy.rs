@@ -1,0 +1,207 @@
+//! The showcase as processes: the access log on stderr, start-up mistakes, and sessions shared
+//! through a real Redis by two processes and across a restart.
+
+mod common;
+#[path = "support/redis_server.rs"]
+mod redis_server;
+
+use std::io::{BufRead as _, BufReader, Read as _};
+use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use hyper::Method;
+use redis_server::RedisServer;
+
+fn showcase_binary() -> PathBuf {
+    let exe = std::env::current_exe().expect("test binary path");
+    let profile_dir = exe
+        .parent()
+        .and_then(|deps| deps.parent())
+        .expect("target/<profile>");
+    profile_dir.join("examples").join("showcase")
+}
+
+/// A showcase process this test started; killed by its PID when dropped.
+struct Process {
+    child: Child,
+    addr: String,
+}
+
+impl Drop for Process {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn command(args: &[&str]) -> Command {
+    let mut command = Command::new(showcase_binary());
+    command
+        .args(["--addr", "127.0.0.1:0"])
+        .args(args)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    for name in [
+        "SHALLOT_ADDR",
+        "SHALLOT_REDIS",
+        "SHALLOT_TRUST_PROXY",
+        "SHALLOT_NO_ACCESS_LOG",
+        "SHALLOT_SESSION_TTL",
+    ] {
+        command.env_remove(name);
+    }
+    command
+}
+
+fn start(args: &[&str]) -> Process {
+    let mut child = command(args).spawn().expect("start the showcase");
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().expect("stdout"))
+        .read_line(&mut line)
+        .expect("the start-up line");
+    let addr = line
+        .trim_end()
+        .strip_prefix("listening on http://")
+        .unwrap_or_else(|| panic!("unexpected first line {line:?}"))
+        .to_owned();
+    Process { child, addr }
+}
+
+/// Runs the showcase expecting a start-up mistake: its exit status, stdout and stderr.
+fn fails_to_start(args: &[&str], within: Duration) -> (Option<i32>, String, String) {
+    let mut child = command(args).spawn().expect("start the showcase");
+    let started = Instant::now();
+    let status = loop {
+        if let Some(status) = child.try_wait().expect("poll") {
+            break status;
+        }
+        if started.elapsed() > within {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!("still running after {within:?}");
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    let (mut out, mut err) = (String::new(), String::new());
+    child
+        .stdout
+        .take()
+        .expect("stdout")
+        .read_to_string(&mut out)
+        .expect("read");
+    child
+        .stderr
+        .take()
+        .expect("stderr")
+        .read_to_string(&mut err)
+        .expect("read");
+    (status.code(), out, err)
+}
+
+fn terminate(mut process: Process) -> String {
+    let status = Command::new("kill")
+        .args(["-TERM", &process.child.id().to_string()])
+        .status()
+        .expect("kill");
+    assert!(status.success());
+    let started = Instant::now();
+    while process.child.try_wait().expect("poll").is_none() {
+        assert!(
+            started.elapsed() < Duration::from_secs(15),
+            "no exit after SIGTERM"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let mut err = String::new();
+    process
+        .child
+        .stderr
+        .take()
+        .expect("stderr")
+        .read_to_string(&mut err)
+        .expect("read");
+    err
+}
+
+#[tokio::test]
+async fn access_log_lines_go_to_stderr_as_json_unless_disabled() {
+    let process = start(&[]);
+    let url = format!("http://{}/hello?who=me", process.addr);
+    common::send(Method::GET, &url, &[("x-request-id", "deploy-1")], "").await;
+    let stderr = terminate(process);
+    let lines: Vec<serde_json::Value> = stderr
+        .lines()
+        .filter(|line| line.starts_with('{'))
+        .map(|line| serde_json::from_str(line).expect("a JSON line"))
+        .collect();
+    assert_eq!(lines.len(), 1, "{stderr}");
+    assert_eq!(lines[0]["path"], "/hello?who=me");
+    assert_eq!(lines[0]["request_id"], "deploy-1");
+    assert_eq!(stderr.lines().last(), Some("shutdown complete"));
+
+    let quiet = start(&["--no-access-log"]);
+    common::get(&format!("http://{}/hello", quiet.addr)).await;
+    let stderr = terminate(quiet);
+    assert!(
+        !stderr.lines().any(|line| line.starts_with('{')),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn start_up_mistakes_exit_non_zero_naming_the_option() {
+    let free_port = std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .expect("a port")
+        .port();
+    let unreachable = format!("redis://127.0.0.1:{free_port}");
+    for (args, option) in [
+        (vec!["--redis", unreachable.as_str()], "--redis"),
+        (vec!["--redis", "not a url"], "--redis"),
+        (vec!["--trust-proxy", "10.0.0.0/99"], "--trust-proxy"),
+        (vec!["--session-ttl", "soon"], "--session-ttl"),
+        (vec!["--bogus"], "--bogus"),
+    ] {
+        let (code, stdout, stderr) = fails_to_start(&args, Duration::from_secs(8));
+        assert_ne!(code, Some(0), "{args:?}");
+        assert!(code.is_some(), "{args:?} ended by a signal");
+        assert!(stdout.is_empty(), "{args:?} printed {stdout:?}");
+        assert_eq!(stderr.lines().count(), 1, "{args:?}: {stderr}");
+        assert!(stderr.contains(option), "{args:?}: {stderr}");
+    }
+}
+
+fn sid(answer: &common::Answer) -> String {
+    answer
+        .header("set-cookie")
+        .expect("a sid cookie")
+        .split(';')
+        .next()
+        .expect("name=value")
+        .to_owned()
+}
+
+async fn visits(addr: &str, cookie: &str) -> u64 {
+    let url = format!("http://{addr}/session");
+    let answer = common::send(Method::GET, &url, &[("cookie", cookie)], "").await;
+    assert_eq!(answer.status, 200, "{}", answer.text());
+    answer.json()["visits"].as_u64().expect("a count")
+}
+
+#[tokio::test]
+async fn two_processes_share_sessions_through_redis_and_survive_a_restart() {
+    let Some(redis) = RedisServer::start() else {
+        return;
+    };
+    let url = redis.url();
+    let one = start(&["--redis", &url]);
+    let two = start(&["--redis", &url]);
+    let first = common::get(&format!("http://{}/session", one.addr)).await;
+    let cookie = sid(&first);
+    assert_eq!(visits(&two.addr, &cookie).await, 2);
+    assert_eq!(visits(&one.addr, &cookie).await, 3);
+    drop(one);
+    let again = start(&["--redis", &url]);
+    assert_eq!(visits(&again.addr, &cookie).await, 4);
+}
