@@ -1,0 +1,244 @@
+//! deploy/nginx.conf for real: nginx in front of two showcase processes sharing Redis.
+//! The file is used as shipped, with only its ports replaced and nginx's upstream connections
+//! bound to 127.0.0.2, so that the proxy (trusted) and the test's client (127.0.0.1, not
+//! trusted) have different addresses, as they would on a real network.
+
+mod common;
+#[path = "support/redis_server.rs"]
+mod redis_server;
+
+use std::io::{BufRead as _, BufReader, Read as _};
+use std::net::TcpListener;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use hyper::Method;
+use redis_server::RedisServer;
+
+fn nginx_binary() -> Option<PathBuf> {
+    let found = ["/usr/sbin/nginx", "/usr/local/sbin/nginx", "/usr/bin/nginx"]
+        .into_iter()
+        .map(PathBuf::from)
+        .find(|path| path.exists());
+    if found.is_none() {
+        assert!(
+            std::env::var("CI").map_or(true, |ci| ci != "true"),
+            "nginx is not installed (CI=true: .ci/run installs it)"
+        );
+        eprintln!("nginx is not installed: test skipped (it fails under CI=true)");
+    }
+    found
+}
+
+/// A process this test started, stopped by its PID when dropped: SIGTERM first (nginx's
+/// master then stops its workers, which a SIGKILL would leave behind), SIGKILL if it lingers.
+struct Owned(Child);
+
+impl Drop for Owned {
+    fn drop(&mut self) {
+        let _ = Command::new("kill").args(["-TERM", &self.0.id().to_string()]).status();
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while Instant::now() < deadline {
+            if !matches!(self.0.try_wait(), Ok(None)) {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+fn showcase(redis: &str) -> (Owned, String) {
+    let exe = std::env::current_exe().expect("test binary");
+    let binary = exe
+        .parent()
+        .and_then(Path::parent)
+        .expect("profile dir")
+        .join("examples/showcase");
+    let mut child = Command::new(binary)
+        .args([
+            "--addr",
+            "127.0.0.1:0",
+            "--redis",
+            redis,
+            "--trust-proxy",
+            "127.0.0.2/32",
+        ])
+        .env_remove("SHALLOT_ADDR")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("start the showcase");
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().expect("stdout"))
+        .read_line(&mut line)
+        .expect("start-up line");
+    let addr = line
+        .trim_end()
+        .strip_prefix("listening on http://")
+        .expect("the line")
+        .to_owned();
+    (Owned(child), addr)
+}
+
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .expect("a port")
+        .port()
+}
+
+fn replace_once(text: &str, from: &str, to: &str) -> String {
+    assert_eq!(
+        text.matches(from).count(),
+        1,
+        "deploy/nginx.conf should contain `{from}` once"
+    );
+    text.replacen(from, to, 1)
+}
+
+/// Stops a process by SIGTERM and returns its stderr.
+fn stderr_after_term(mut process: Owned) -> String {
+    let _ = Command::new("kill")
+        .args(["-TERM", &process.0.id().to_string()])
+        .status();
+    let started = Instant::now();
+    while process.0.try_wait().expect("poll").is_none() {
+        assert!(
+            started.elapsed() < Duration::from_secs(15),
+            "no exit after SIGTERM"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let mut err = String::new();
+    process
+        .0
+        .stderr
+        .take()
+        .expect("stderr")
+        .read_to_string(&mut err)
+        .expect("read");
+    err
+}
+
+#[tokio::test]
+async fn two_processes_behind_nginx_share_sessions_and_see_the_real_client() {
+    let Some(nginx) = nginx_binary() else { return };
+    let Some(redis) = RedisServer::start() else {
+        return;
+    };
+    let (one, one_addr) = showcase(&redis.url());
+    let (two, two_addr) = showcase(&redis.url());
+
+    let dir = std::env::temp_dir().join(format!("shallot-nginx-{}", std::process::id()));
+    for sub in [
+        "tmp/body",
+        "tmp/proxy",
+        "tmp/fastcgi",
+        "tmp/uwsgi",
+        "tmp/scgi",
+    ] {
+        std::fs::create_dir_all(dir.join(sub)).expect("nginx folders");
+    }
+    let port = free_port();
+    let shipped =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("deploy/nginx.conf"))
+            .expect("deploy/nginx.conf");
+    let config = replace_once(
+        &shipped,
+        "listen 127.0.0.1:8080;",
+        &format!("listen 127.0.0.1:{port};"),
+    );
+    let config = replace_once(
+        &config,
+        "server 127.0.0.1:5001;",
+        &format!("server {one_addr};"),
+    );
+    let config = replace_once(
+        &config,
+        "server 127.0.0.1:5002;",
+        &format!("server {two_addr};"),
+    );
+    let config = replace_once(
+        &config,
+        "proxy_pass http://showcase;",
+        "proxy_pass http://showcase;\n            proxy_bind 127.0.0.2;",
+    );
+    std::fs::write(dir.join("nginx.conf"), config).expect("write the config");
+    let nginx = Owned(
+        Command::new(nginx)
+            .arg("-c")
+            .arg(dir.join("nginx.conf"))
+            .arg("-p")
+            .arg(&dir)
+            .stdout(Stdio::null())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .expect("start nginx"),
+    );
+    // nginx is ready when its port accepts connections.
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+        assert!(
+            Instant::now() < deadline,
+            "nginx did not listen within 20 s"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let url = |path: &str| format!("http://127.0.0.1:{port}{path}");
+
+    // The client, not the proxy, and not what the client claims.
+    let me = common::send(
+        Method::GET,
+        &url("/whoami"),
+        &[("x-forwarded-for", "6.6.6.6")],
+        "",
+    )
+    .await;
+    assert_eq!(
+        me.json(),
+        serde_json::json!({"ip": "127.0.0.1", "scheme": "http", "host": format!("127.0.0.1:{port}")})
+    );
+
+    // One session, served alternately by both processes, counts on.
+    let first = common::get(&url("/session")).await;
+    let cookie = first
+        .header("set-cookie")
+        .expect("a cookie")
+        .split(';')
+        .next()
+        .expect("sid")
+        .to_owned();
+    for n in 2..=6u64 {
+        let res = common::send(Method::GET, &url("/session"), &[("cookie", &cookie)], "").await;
+        assert_eq!(res.json()["visits"], n);
+    }
+    // Streams pass through unbuffered and whole.
+    let stream = common::get(&url("/stream?chunks=5")).await;
+    assert_eq!(
+        stream.text(),
+        "chunk 0\nchunk 1\nchunk 2\nchunk 3\nchunk 4\n"
+    );
+
+    drop(nginx);
+    let served = |stderr: &str| {
+        stderr
+            .lines()
+            .filter(|l| l.contains("\"path\":\"/session\""))
+            .count()
+    };
+    let (one_log, two_log) = (stderr_after_term(one), stderr_after_term(two));
+    assert!(
+        served(&one_log) > 0 && served(&two_log) > 0,
+        "both processes served the session"
+    );
+    assert_eq!(served(&one_log) + served(&two_log), 6);
+    // Their access logs name the real client too.
+    assert!(one_log
+        .lines()
+        .filter(|l| l.starts_with('{'))
+        .all(|l| l.contains("\"ip\":\"127.0.0.1\"")));
+    let _ = std::fs::remove_dir_all(&dir);
+}
