@@ -9,7 +9,7 @@ MAX_SECONDS="${MAX_SECONDS:-1200}"
 # Longer inputs find little more in these parsers and slow them several times over.
 MAX_LEN="${MAX_LEN:-512}"
 export RUSTC_BOOTSTRAP=1
-targets=(route_match route_pattern query_form cookie_header range_conditional static_path json_body multipart_body)
+targets=(route_match route_pattern query_form cookie_header range_conditional static_path json_body multipart_body accept_encoding forwarded_headers session_cookie sse_event)
 
 seed() { mkdir -p "corpus/$1"; printf '%b' "$2" > "corpus/$1/seed-$3"; }
 seed route_match '/hello/42' 1; seed route_match '/files/a/b%20c' 2; seed route_match '/api/v1/students/1/x' 3
@@ -20,6 +20,12 @@ seed range_conditional '\x20bytes=0-5' 1; seed range_conditional '\x20W/"abc", "
 seed static_path '/css/style.css' 1; seed static_path '/%2e%2e/x' 2
 seed json_body '{"a":[1,2.5,"x",null,true]}' 1
 seed multipart_body 'pre\r\n--X\r\nContent-Disposition: form-data; name="a"\r\n\r\n1\r\n--X\r\nContent-Disposition: form-data; name="f"; filename=""\r\n\r\nxyz\r\n--X--\r\n' 1
+
+seed accept_encoding 'gzip;q=0.8, br;q=1.0, *;q=0' 1; seed accept_encoding 'x-gzip, zstd;q=0.001' 2
+seed forwarded_headers 'for=192.0.2.60;proto=https, for="[2001:db8::1]:80";host=a.test' 1
+seed forwarded_headers '203.0.113.7, 10.0.0.1' 2
+seed session_cookie 'theme=dark; sid=AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA' 1
+seed sse_event 'line 1\r\nline 2\rline 3\n' 1
 
 cargo fuzz build -O
 run() {
