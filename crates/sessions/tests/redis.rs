@@ -209,3 +209,104 @@ async fn a_redis_that_stops_answering_answers_503_within_5_s_and_recovers() {
         assert!(Instant::now() < deadline, "no recovery within 20 s");
     }
 }
+
+/// How many times Redis ran each command, `INFO` itself excluded.
+async fn commands_run(url: &str) -> std::collections::BTreeMap<String, u64> {
+    let client = redis::Client::open(url).expect("url");
+    let mut connection = client
+        .get_multiplexed_async_connection()
+        .await
+        .expect("connect");
+    let info: String = redis::cmd("INFO")
+        .arg("commandstats")
+        .query_async(&mut connection)
+        .await
+        .expect("info");
+    info.lines()
+        .filter_map(|line| {
+            let (name, stats) = line.strip_prefix("cmdstat_")?.split_once(':')?;
+            let calls = stats
+                .split("calls=")
+                .nth(1)?
+                .split(',')
+                .next()?
+                .parse()
+                .ok()?;
+            (name != "info").then(|| (name.to_owned(), calls))
+        })
+        .collect()
+}
+
+/// The commands run between two snapshots.
+fn ran(
+    before: &std::collections::BTreeMap<String, u64>,
+    after: &std::collections::BTreeMap<String, u64>,
+) -> Vec<(String, u64)> {
+    after
+        .iter()
+        .map(|(name, calls)| (name.clone(), calls - before.get(name).copied().unwrap_or(0)))
+        .filter(|(_, calls)| *calls > 0)
+        .collect()
+}
+
+#[tokio::test]
+async fn a_read_costs_one_round_trip_and_a_change_two() {
+    let Some(redis) = RedisServer::start() else {
+        return;
+    };
+    let store = RedisStore::connect(&redis.url(), Duration::from_secs(5))
+        .await
+        .expect("redis");
+    let app = chain_middleware((wrap_sessions(store),)).apply(|req: Request| async move {
+        let session = req.session()?;
+        if req.uri().path() == "/untouched" {
+            return Ok("untouched");
+        }
+        if req.uri().path() == "/read" {
+            session.data().await?;
+        } else {
+            session
+                .update(|data| {
+                    data.insert("n".into(), data.len().into());
+                })
+                .await?;
+        }
+        Ok::<_, HttpError>("ok")
+    });
+    let cookie = sid(&test::get("/change").send(&app).await);
+    test::get("/change")
+        .header("cookie", &cookie)
+        .send(&app)
+        .await; // the script is cached now
+    let before = commands_run(&redis.url()).await;
+    test::get("/read")
+        .header("cookie", &cookie)
+        .send(&app)
+        .await
+        .assert_status(200);
+    let after_read = commands_run(&redis.url()).await;
+    assert_eq!(
+        ran(&before, &after_read),
+        [("getex".to_owned(), 1)],
+        "a read is one GETEX"
+    );
+    test::get("/change")
+        .header("cookie", &cookie)
+        .send(&app)
+        .await
+        .assert_status(200);
+    let after_change = commands_run(&redis.url()).await;
+    // Two round trips: a GET, then the compare-and-set script, whose own GET and SET run
+    // inside Redis (commandstats counts them too).
+    assert_eq!(
+        ran(&after_read, &after_change),
+        [
+            ("evalsha".to_owned(), 1),
+            ("get".to_owned(), 2),
+            ("set".to_owned(), 1)
+        ],
+    );
+    let untouched = commands_run(&redis.url()).await;
+    test::get("/untouched").send(&app).await;
+    assert!(ran(&untouched, &commands_run(&redis.url()).await).is_empty());
+}
