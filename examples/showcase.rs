@@ -1,8 +1,9 @@
 //! The showcase: one server built from the full shallot pile, exercising every crate.
-//! Its behaviour is the contract in SHOWCASE.md (see docs/SPEC.md and the README).
+//! Its behaviour is described in docs/showcase.md.
 //!
 //! Run: `cargo run --release --example showcase -- [--addr HOST:PORT] [--static DIR]
-//! [--redis URL] [--trust-proxy CIDR]... [--session-ttl SECONDS] [--no-access-log] [--routes]`
+//! [--redis URL] [--trust-proxy CIDR]... [--session-ttl SECONDS] [--tls-cert FILE --tls-key FILE]
+//! [--no-access-log] [--routes]`
 //! Try: `curl -i http://127.0.0.1:5000/hello/42` (docs/showcase.md describes every row)
 
 use std::future::Future;
@@ -31,7 +32,7 @@ use shallot::request_id::wrap_request_id;
 use shallot::router::{
     any, get, group, post, put, route, wrap_routes, RouterExt, RouterMiddleware,
 };
-use shallot::server::Server;
+use shallot::server::{Server, TlsConfig};
 use shallot::sessions::{wrap_sessions, MemoryStore, RedisStore, SessionsExt, SessionsMiddleware};
 use shallot::sse::{sse_from_iter, Event, SseExt};
 use shallot::static_files::wrap_static;
@@ -587,6 +588,8 @@ struct Options {
     trust_proxy: Vec<String>,
     session_ttl: Duration,
     access_log: bool,
+    tls_cert: Option<PathBuf>,
+    tls_key: Option<PathBuf>,
 }
 
 /// An option's value from its environment variable, when set and not empty.
@@ -608,6 +611,8 @@ fn options() -> Result<Options, String> {
             .unwrap_or_default(),
         session_ttl: Duration::from_secs(86_400),
         access_log: env("SHALLOT_NO_ACCESS_LOG").is_none(),
+        tls_cert: env("SHALLOT_TLS_CERT").map(PathBuf::from),
+        tls_key: env("SHALLOT_TLS_KEY").map(PathBuf::from),
     };
     let ttl = |text: &str| {
         text.parse::<u64>()
@@ -631,11 +636,14 @@ fn options() -> Result<Options, String> {
             "--trust-proxy" => options.trust_proxy.push(value("CIDR")?),
             "--session-ttl" => options.session_ttl = ttl(&value("SECONDS")?)?,
             "--no-access-log" => options.access_log = false,
+            "--tls-cert" => options.tls_cert = Some(value("FILE")?.into()),
+            "--tls-key" => options.tls_key = Some(value("FILE")?.into()),
             "--routes" => options.print_routes = true,
             other => {
                 return Err(format!(
                     "unknown argument `{other}`; expected --addr, --static, --redis, \
-                     --trust-proxy, --session-ttl, --no-access-log or --routes"
+                     --trust-proxy, --session-ttl, --tls-cert, --tls-key, --no-access-log \
+                     or --routes"
                 ))
             }
         }
@@ -663,6 +671,18 @@ fn run() -> Result<(), Box<dyn std::error::Error>> {
         .build()?;
     let proxies = TrustedProxies::parse(&options.trust_proxy)
         .map_err(|error| format!("--trust-proxy: {error}"))?;
+    let tls = match (&options.tls_cert, &options.tls_key) {
+        (None, None) => None,
+        (Some(cert), Some(key)) => Some(TlsConfig::from_pem_files(cert, key).map_err(|error| {
+            format!(
+                "--tls-cert {} --tls-key {}: {error}",
+                cert.display(),
+                key.display()
+            )
+        })?),
+        (Some(_), None) => return Err("--tls-cert needs --tls-key too".into()),
+        (None, Some(_)) => return Err("--tls-key needs --tls-cert too".into()),
+    };
     runtime.block_on(async move {
         let sessions = match &options.redis {
             None => wrap_sessions(MemoryStore::new()),
@@ -681,12 +701,17 @@ fn run() -> Result<(), Box<dyn std::error::Error>> {
             .await
             .map_err(|error| format!("--addr {}: {error}", options.addr))?
             .with_trusted_proxies(proxies);
+        let server = match tls {
+            Some(tls) => server.with_tls(tls),
+            None => server,
+        };
+        let scheme = server.scheme();
         let addr: SocketAddr = server.local_addr();
         // The last start-up hook: the line is printed once every other hook succeeded, just
         // before the server accepts connections.
         let app = app(&config)?.on_start(move |_state| async move {
             let mut stdout = std::io::stdout().lock();
-            writeln!(stdout, "listening on http://{addr}")?;
+            writeln!(stdout, "listening on {scheme}://{addr}")?;
             stdout.flush()?;
             Ok(())
         });

@@ -205,3 +205,138 @@ async fn two_processes_share_sessions_through_redis_and_survive_a_restart() {
     let again = start(&["--redis", &url]);
     assert_eq!(visits(&again.addr, &cookie).await, 4);
 }
+
+/// A self-signed certificate for `localhost` in PEM files under a fresh folder.
+fn certificate_files() -> (PathBuf, PathBuf, rustls::pki_types::CertificateDer<'static>) {
+    let certified =
+        rcgen::generate_simple_self_signed(vec!["localhost".into()]).expect("a certificate");
+    let dir = std::env::temp_dir().join(format!(
+        "shallot-tls-{}-{}",
+        std::process::id(),
+        rand_suffix()
+    ));
+    std::fs::create_dir_all(&dir).expect("a folder");
+    let (cert, key) = (dir.join("cert.pem"), dir.join("key.pem"));
+    std::fs::write(&cert, certified.cert.pem()).expect("write");
+    std::fs::write(&key, certified.signing_key.serialize_pem()).expect("write");
+    (cert, key, certified.cert.der().clone())
+}
+
+fn rand_suffix() -> u128 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_nanos())
+}
+
+#[tokio::test]
+async fn with_a_certificate_it_serves_https_and_says_so() {
+    use http_body_util::BodyExt as _;
+    use std::sync::Arc;
+
+    let (cert, key, der) = certificate_files();
+    let mut child = command(&[
+        "--tls-cert",
+        cert.to_str().expect("utf-8"),
+        "--tls-key",
+        key.to_str().expect("utf-8"),
+    ])
+    .spawn()
+    .expect("start");
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().expect("stdout"))
+        .read_line(&mut line)
+        .expect("a line");
+    let process = Process {
+        addr: line
+            .trim_end()
+            .strip_prefix("listening on https://")
+            .unwrap_or_else(|| panic!("{line:?}"))
+            .to_owned(),
+        child,
+    };
+
+    let mut roots = rustls::RootCertStore::empty();
+    roots.add(der).expect("root");
+    let mut config = rustls::ClientConfig::builder_with_provider(Arc::new(
+        rustls::crypto::ring::default_provider(),
+    ))
+    .with_safe_default_protocol_versions()
+    .expect("versions")
+    .with_root_certificates(roots)
+    .with_no_client_auth();
+    config.alpn_protocols = vec![b"h2".to_vec()];
+    let tcp = tokio::net::TcpStream::connect(&process.addr)
+        .await
+        .expect("connect");
+    let tls = tokio_rustls::TlsConnector::from(Arc::new(config))
+        .connect(
+            rustls::pki_types::ServerName::try_from("localhost").expect("name"),
+            tcp,
+        )
+        .await
+        .expect("handshake");
+    let (mut sender, connection) = hyper::client::conn::http2::handshake(
+        hyper_util::rt::TokioExecutor::new(),
+        hyper_util::rt::TokioIo::new(tls),
+    )
+    .await
+    .expect("h2");
+    tokio::spawn(connection);
+    let get = |path: &str| {
+        hyper::Request::get(format!("https://localhost{path}"))
+            .body(http_body_util::Empty::<bytes::Bytes>::new())
+            .expect("request")
+    };
+    let res = sender.send_request(get("/whoami")).await.expect("answer");
+    assert_eq!(res.version(), hyper::Version::HTTP_2);
+    let body = res.into_body().collect().await.expect("body").to_bytes();
+    let who: serde_json::Value = serde_json::from_slice(&body).expect("JSON");
+    assert_eq!(
+        (who["scheme"].as_str(), who["host"].as_str()),
+        (Some("https"), Some("localhost"))
+    );
+    let res = sender.send_request(get("/session")).await.expect("answer");
+    let cookie = res.headers()["set-cookie"]
+        .to_str()
+        .expect("text")
+        .to_owned();
+    assert!(cookie.ends_with("; Secure"), "{cookie}");
+    drop(process);
+}
+
+#[test]
+fn tls_mistakes_exit_non_zero_naming_the_option_and_file() {
+    let (cert, key, _) = certificate_files();
+    let (_, other_key, _) = certificate_files();
+    let missing = cert.with_file_name("absent.pem");
+    let (cert, key, other_key, missing) = (
+        cert.to_str().expect("utf-8").to_owned(),
+        key.to_str().expect("utf-8").to_owned(),
+        other_key.to_str().expect("utf-8").to_owned(),
+        missing.to_str().expect("utf-8").to_owned(),
+    );
+    for (args, needles) in [
+        (vec!["--tls-cert", cert.as_str()], vec!["--tls-key"]),
+        (vec!["--tls-key", key.as_str()], vec!["--tls-cert"]),
+        (
+            vec!["--tls-cert", missing.as_str(), "--tls-key", key.as_str()],
+            vec!["--tls-cert", "absent.pem"],
+        ),
+        (
+            vec!["--tls-cert", cert.as_str(), "--tls-key", other_key.as_str()],
+            vec!["--tls-cert", "--tls-key"],
+        ),
+        (
+            vec!["--tls-cert", key.as_str(), "--tls-key", key.as_str()],
+            vec!["--tls-cert", "certificate"],
+        ),
+    ] {
+        let (code, stdout, stderr) = fails_to_start(&args, Duration::from_secs(8));
+        assert!(code.is_some_and(|c| c != 0), "{args:?}");
+        assert!(stdout.is_empty(), "{args:?}: {stdout}");
+        assert_eq!(stderr.lines().count(), 1, "{args:?}: {stderr}");
+        for needle in needles {
+            assert!(stderr.contains(needle), "{args:?}: {stderr}");
+        }
+    }
+}

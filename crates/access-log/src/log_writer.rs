@@ -43,7 +43,7 @@ impl LogWriter {
         Self::spawn(Sink::Writer(Box::new(out)))
     }
 
-    /// Lines kept in memory, for tests: [`LogWriter::lines`] reads them.
+    /// Lines kept in memory, for tests: [`MemoryLines::lines`] reads them.
     pub fn in_memory() -> (Self, MemoryLines) {
         let lines = MemoryLines::default();
         (Self::spawn(Sink::Memory(lines.clone())), lines)

@@ -19,6 +19,9 @@ pub(crate) struct Builders {
     pub(crate) h2: http2::Builder<TokioExecutor>,
     pub(crate) header_read_timeout: Duration,
     pub(crate) write_timeout: Duration,
+    /// The TLS acceptor and its handshake timeout, when serving HTTPS.
+    #[cfg(feature = "tls")]
+    pub(crate) tls: Option<(tokio_rustls::TlsAcceptor, Duration)>,
 }
 
 /// What one accepted connection carries into its task.
@@ -52,11 +55,44 @@ pub(crate) fn spawn_connection(
     if let Err(error) = stream.set_nodelay(true) {
         log::debug!("set_nodelay failed for {remote}: {error}");
     }
+    #[cfg(feature = "tls")]
+    if let Some((acceptor, handshake_timeout)) = builders.tls.clone() {
+        let info = ConnectionInfo::new(remote, local, true);
+        let shared = Arc::clone(shared);
+        let builders = Arc::clone(builders);
+        tokio::spawn(async move {
+            let io = LingeringStream::new(stream, builders.write_timeout);
+            // A client that speaks plain HTTP, or stalls, fails here and harms no one else.
+            let handshake = tokio::time::timeout(handshake_timeout, acceptor.accept(io));
+            let tls = tokio::select! {
+                done = handshake => match done {
+                    Ok(Ok(tls)) => tls,
+                    Ok(Err(error)) => {
+                        log::debug!("TLS handshake with {remote} failed: {error}");
+                        return;
+                    }
+                    Err(_) => {
+                        log::debug!("TLS handshake with {remote} timed out");
+                        return;
+                    }
+                },
+                _ = stop.wait_for(|stopping| *stopping) => return,
+            };
+            let protocol = match tls.get_ref().1.alpn_protocol() {
+                Some(b"h2") => Protocol::Http2,
+                _ => Protocol::Http1,
+            };
+            serve(
+                tls, protocol, info, &shared, &builders, watcher, permit, remote,
+            )
+            .await;
+        });
+        return;
+    }
     let info = ConnectionInfo::new(remote, local, false);
     let shared = Arc::clone(shared);
     let builders = Arc::clone(builders);
     tokio::spawn(async move {
-        let _permit = permit;
         let protocol = tokio::select! {
             detected = detect(&stream, builders.header_read_timeout) => match detected {
                 Ok(protocol) => protocol,
@@ -67,29 +103,53 @@ pub(crate) fn spawn_connection(
             },
             _ = stop.wait_for(|stopping| *stopping) => return,
         };
-        let service = hyper::service::service_fn(move |req| handle(&shared, info, req));
-        let io = TokioIo::new(LingeringStream::new(stream, builders.write_timeout));
-        let result = match protocol {
-            Protocol::Http1 => {
-                watcher
-                    .watch(builders.h1.serve_connection(io, service))
-                    .await
-            }
-            Protocol::Http2 => {
-                let connection = watcher.watch(builders.h2.serve_connection(io, service));
-                tokio::spawn(async move {
-                    let _permit = _permit;
-                    if let Err(error) = connection.await {
-                        log::debug!("HTTP/2 connection from {remote} ended with an error: {error}");
-                    }
-                });
-                return;
-            }
-        };
-        if let Err(error) = result {
-            log::debug!("connection from {remote} ended with an error: {error}");
-        }
+        let io = LingeringStream::new(stream, builders.write_timeout);
+        serve(
+            io, protocol, info, &shared, &builders, watcher, permit, remote,
+        )
+        .await;
     });
+}
+
+/// Serves HTTP on an established connection (plain or TLS) until it ends. An HTTP/2
+/// connection gets a task of its own, so an HTTP/1.1 task carries nothing of HTTP/2.
+#[allow(clippy::too_many_arguments)] // one call site per transport; a struct would only rename them
+async fn serve<I>(
+    io: I,
+    protocol: Protocol,
+    info: ConnectionInfo,
+    shared: &Arc<Shared>,
+    builders: &Builders,
+    watcher: Watcher,
+    permit: tokio::sync::OwnedSemaphorePermit,
+    remote: SocketAddr,
+) where
+    I: tokio::io::AsyncRead + tokio::io::AsyncWrite + Unpin + Send + 'static,
+{
+    let shared = Arc::clone(shared);
+    let service = hyper::service::service_fn(move |req| handle(&shared, info, req));
+    let io = TokioIo::new(io);
+    let result = match protocol {
+        Protocol::Http1 => {
+            watcher
+                .watch(builders.h1.serve_connection(io, service))
+                .await
+        }
+        Protocol::Http2 => {
+            let connection = watcher.watch(builders.h2.serve_connection(io, service));
+            tokio::spawn(async move {
+                let _permit = permit;
+                if let Err(error) = connection.await {
+                    log::debug!("HTTP/2 connection from {remote} ended with an error: {error}");
+                }
+            });
+            return;
+        }
+    };
+    drop(permit);
+    if let Err(error) = result {
+        log::debug!("connection from {remote} ended with an error: {error}");
+    }
 }
 
 /// Accept errors are mostly transient (a client reset before accept, or the process out of

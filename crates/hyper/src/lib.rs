@@ -37,13 +37,20 @@
 //! | a streamed body panics | the connection is closed (the status line is already sent) |
 //! | SIGINT, SIGTERM or the shutdown future | stop accepting; in-flight requests finish within the grace period (10 s); then the shutdown hooks run |
 //!
+//! With the `tls` feature and [`Server::with_tls`] (a [`TlsConfig`] from PEM files or memory),
+//! the same port serves HTTPS only: rustls with the `ring` provider, ALPN `h2` then
+//! `http/1.1`, every request's `ConnectionInfo` saying `https`. A client that speaks plain HTTP
+//! to it, or does not finish its handshake within 10 s (`with_tls_handshake_timeout`), is
+//! disconnected without holding anything but its own socket.
+//!
 //! Connection errors are logged at `debug` level through the `log` crate, never printed.
 //!
 //! # Options
 //!
 //! See [`Server`]: `with_body_limit`, `with_body_read_timeout`, `with_max_header_bytes`, `with_max_uri_bytes`,
 //! `with_header_read_timeout`, `with_write_timeout`, `with_max_connections`,
-//! `with_grace_period`, `with_error_renderer`.
+//! `with_grace_period`, `with_error_renderer`, `with_trusted_proxies`, and with the `tls`
+//! feature `with_tls`, `with_tls_handshake_timeout`.
 
 mod catch_panic;
 mod connection;
@@ -54,13 +61,17 @@ mod request_body;
 mod server;
 mod service;
 mod shutdown;
+#[cfg(feature = "tls")]
+mod tls;
 
 pub use server::{
     Server, DEFAULT_BODY_LIMIT, DEFAULT_BODY_READ_TIMEOUT, DEFAULT_GRACE_PERIOD,
     DEFAULT_HEADER_READ_TIMEOUT, DEFAULT_MAX_CONNECTIONS, DEFAULT_MAX_HEADER_BYTES,
-    DEFAULT_MAX_URI_BYTES, DEFAULT_WRITE_TIMEOUT,
+    DEFAULT_MAX_URI_BYTES, DEFAULT_TLS_HANDSHAKE_TIMEOUT, DEFAULT_WRITE_TIMEOUT,
 };
 pub use shutdown::shutdown_signal;
+#[cfg(feature = "tls")]
+pub use tls::{TlsConfig, TlsError};
 
 /// Binds `addr` and serves `handler` until SIGINT or SIGTERM, with the default options.
 ///

@@ -24,6 +24,8 @@ pub const DEFAULT_MAX_HEADER_BYTES: usize = 64 * 1024;
 pub const DEFAULT_HEADER_READ_TIMEOUT: Duration = Duration::from_secs(30);
 /// The default time in-flight requests get to finish after a shutdown signal: 10 s.
 pub const DEFAULT_GRACE_PERIOD: Duration = Duration::from_secs(10);
+/// The default time a TLS client gets to finish its handshake: 10 s.
+pub const DEFAULT_TLS_HANDSHAKE_TIMEOUT: Duration = Duration::from_secs(10);
 /// The default cap on a request target's length: 8 KiB (as nginx's default buffers).
 pub const DEFAULT_MAX_URI_BYTES: usize = 8 * 1024;
 /// The default cap on connections served at once: 10,000.
@@ -65,6 +67,10 @@ pub struct Server {
     write_timeout: Duration,
     error_renderer: Option<Arc<dyn ErrorRenderer>>,
     trusted_proxies: Option<Arc<TrustedProxies>>,
+    #[cfg(feature = "tls")]
+    tls: Option<crate::TlsConfig>,
+    #[cfg(feature = "tls")]
+    tls_handshake_timeout: Duration,
 }
 
 impl Server {
@@ -97,6 +103,10 @@ impl Server {
             write_timeout: DEFAULT_WRITE_TIMEOUT,
             error_renderer: None,
             trusted_proxies: None,
+            #[cfg(feature = "tls")]
+            tls: None,
+            #[cfg(feature = "tls")]
+            tls_handshake_timeout: DEFAULT_TLS_HANDSHAKE_TIMEOUT,
         })
     }
 
@@ -193,6 +203,34 @@ impl Server {
     pub fn with_trusted_proxies(mut self, proxies: TrustedProxies) -> Self {
         self.trusted_proxies = (!proxies.is_empty()).then(|| Arc::new(proxies));
         self
+    }
+
+    /// Serves HTTPS with this certificate and key instead of plain HTTP: ALPN picks HTTP/2 or
+    /// HTTP/1.1 per connection, every request's [`ConnectionInfo`](shallot_core::ConnectionInfo)
+    /// says `https`. A client that speaks plain HTTP to this port, or does not finish its
+    /// handshake within the handshake timeout (10 s), is disconnected.
+    #[cfg(feature = "tls")]
+    #[must_use]
+    pub fn with_tls(mut self, tls: crate::TlsConfig) -> Self {
+        self.tls = Some(tls);
+        self
+    }
+
+    /// How long a TLS client may take to finish its handshake (default 10 s).
+    #[cfg(feature = "tls")]
+    #[must_use]
+    pub fn with_tls_handshake_timeout(mut self, timeout: Duration) -> Self {
+        self.tls_handshake_timeout = timeout;
+        self
+    }
+
+    /// `https` when serving TLS, else `http`: for the start-up line.
+    pub fn scheme(&self) -> &'static str {
+        #[cfg(feature = "tls")]
+        if self.tls.is_some() {
+            return "https";
+        }
+        "http"
     }
 
     /// Serves `handler` until SIGINT (Ctrl-C) or SIGTERM, then shuts down gracefully.
@@ -299,6 +337,13 @@ impl Server {
             h2,
             header_read_timeout: self.header_read_timeout,
             write_timeout: self.write_timeout,
+            #[cfg(feature = "tls")]
+            tls: self.tls.as_ref().map(|tls| {
+                (
+                    tokio_rustls::TlsAcceptor::from(Arc::clone(&tls.server)),
+                    self.tls_handshake_timeout,
+                )
+            }),
         }
     }
 }

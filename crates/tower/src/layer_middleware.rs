@@ -17,7 +17,7 @@ use crate::layer_error::layer_error_response;
 /// The layer wraps, once, a service that runs the rest of the chain; each request gets a
 /// clone of the wrapped service (so a layer with shared state, such as
 /// `ConcurrencyLimitLayer`, shares it across requests, as under hyper), waits for
-/// `poll_ready`, and is called. Errors become answers through [`layer_error`].
+/// `poll_ready`, and is called. Errors become answers through [`layer_error`](crate::layer_error()).
 ///
 /// # Examples
 ///

@@ -13,7 +13,7 @@ use crate::layer_error::layer_error_response;
 ///
 /// Each request gets a clone of the service, waits for `poll_ready` and is called with the
 /// toolkit's request (its body is an `http_body::Body` of `Bytes`, read as the service reads
-/// it, within the request's limit). Errors become answers through [`layer_error`].
+/// it, within the request's limit). Errors become answers through [`layer_error`](crate::layer_error()).
 ///
 /// # Examples
 ///
