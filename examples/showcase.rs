@@ -37,10 +37,12 @@ use shallot::sessions::{wrap_sessions, MemoryStore, RedisStore, SessionsExt, Ses
 use shallot::sse::{sse_from_iter, Event, SseExt};
 use shallot::static_files::wrap_static;
 use shallot::tower::wrap_layer;
+use shallot::websocket::{websocket, Message, WebSocket};
 use shallot::{
     chain_middleware, named, status, wrap_body_limit, App, Body, ConnectionInfo, HttpError, Next,
     Request, Response, StateExt, APPLICATION_OCTET_STREAM, TEXT_PLAIN_UTF_8,
 };
+use tokio::sync::broadcast;
 use tower_http::set_header::SetResponseHeaderLayer;
 
 /// The largest `chunks` accepted by `/stream`.
@@ -115,7 +117,67 @@ pub(crate) fn routes() -> Result<RouterMiddleware, shallot::router::Error> {
         post("/session/login", session_login),
         post("/session/logout", session_logout),
         get("/events", events),
+        get(
+            "/ws/echo",
+            websocket(echo_socket)
+                .with_protocols(["echo"])
+                .with_origin_check(cors_origin),
+        ),
+        get("/ws/chat", chat_endpoint().with_origin_check(cors_origin)),
     ])
+}
+
+/// The chat room's queue: each client reads it at its own pace, up to this many messages
+/// behind; further behind, it is closed with 1013 (try again later) rather than slowing the
+/// others down.
+const CHAT_BACKLOG: usize = 256;
+
+/// WebSocket pages may come from the server's own origin or from a CORS-allowed one.
+fn cors_origin(origin: &HeaderValue) -> bool {
+    cors().is_ok_and(|cors| cors.allows_origin(origin))
+}
+
+/// `/ws/echo`: every message back, unchanged.
+async fn echo_socket(mut socket: WebSocket) {
+    while let Some(message) = socket.recv().await {
+        if socket.send(message).await.is_err() {
+            break;
+        }
+    }
+}
+
+/// `/ws/chat`: one room; each text message goes to every client connected at that moment,
+/// the sender included, in the order the server received them.
+fn chat_endpoint() -> shallot::websocket::WebSocketHandler {
+    let (room, _) = broadcast::channel::<std::sync::Arc<str>>(CHAT_BACKLOG);
+    websocket(move |socket| chat_client(socket, room.clone()))
+}
+
+async fn chat_client(mut socket: WebSocket, room: broadcast::Sender<std::sync::Arc<str>>) {
+    let mut inbox = room.subscribe();
+    loop {
+        tokio::select! {
+            message = socket.recv() => match message {
+                Some(Message::Text(text)) => {
+                    let _ = room.send(text.into());
+                }
+                Some(Message::Binary(_)) => {}
+                None => break,
+            },
+            received = inbox.recv() => match received {
+                Ok(text) => {
+                    if socket.send(Message::Text(text.to_string())).await.is_err() {
+                        break;
+                    }
+                }
+                Err(broadcast::error::RecvError::Lagged(_)) => {
+                    socket.close(1013, "too far behind the chat").await;
+                    break;
+                }
+                Err(broadcast::error::RecvError::Closed) => break,
+            },
+        }
+    }
 }
 
 /// The CORS policy of the contract.

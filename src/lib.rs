@@ -31,6 +31,7 @@
 //! | `static` | [`static_files`] | `shallot-static` |
 //! | `cookies` | [`cookies`] | `shallot-cookies` (`secure-cookies` adds signed and private cookies) |
 //! | `multipart` | [`multipart`] | `shallot-multipart` |
+//! | `websocket` | [`websocket`] | `shallot-websocket` |
 //! | `sse` | [`sse`] | `shallot-sse` |
 //! | `sessions` | [`sessions`] | `shallot-sessions` |
 //! | `forwarded` | [`forwarded`] | `shallot-forwarded` |
@@ -89,6 +90,9 @@ pub use shallot_sessions as sessions;
 
 #[cfg(feature = "sse")]
 pub use shallot_sse as sse;
+
+#[cfg(feature = "websocket")]
+pub use shallot_websocket as websocket;
 
 #[cfg(doctest)]
 #[doc = include_str!("../README.md")]

@@ -340,3 +340,53 @@ fn tls_mistakes_exit_non_zero_naming_the_option_and_file() {
         }
     }
 }
+
+#[tokio::test]
+async fn on_sigterm_every_websocket_gets_1001_at_once_and_the_process_exits_0() {
+    use futures_util::StreamExt as _;
+    use tokio_tungstenite::tungstenite::Message;
+
+    let mut process = start(&["--no-access-log"]);
+    let mut sockets = Vec::new();
+    for path in ["/ws/echo", "/ws/chat", "/ws/echo"] {
+        let (socket, _) = tokio_tungstenite::connect_async(format!("ws://{}{path}", process.addr))
+            .await
+            .expect("upgraded");
+        sockets.push(socket);
+    }
+    let status = Command::new("kill")
+        .args(["-TERM", &process.child.id().to_string()])
+        .status()
+        .expect("kill");
+    assert!(status.success());
+    let signalled = Instant::now();
+    for socket in &mut sockets {
+        let message = tokio::time::timeout(Duration::from_secs(5), socket.next())
+            .await
+            .expect("a close frame")
+            .expect("not ended")
+            .expect("no error");
+        match message {
+            Message::Close(Some(frame)) => assert_eq!(u16::from(frame.code), 1001),
+            other => panic!("{other:?}"),
+        }
+    }
+    assert!(
+        signalled.elapsed() < Duration::from_secs(1),
+        "{:?}",
+        signalled.elapsed()
+    );
+    // The clients answer the close (tungstenite does when polled) and the server exits 0.
+    for socket in &mut sockets {
+        let _ = tokio::time::timeout(Duration::from_secs(2), socket.next()).await;
+    }
+    let started = Instant::now();
+    let code = loop {
+        if let Some(status) = process.child.try_wait().expect("poll") {
+            break status.code();
+        }
+        assert!(started.elapsed() < Duration::from_secs(15), "no exit");
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    assert_eq!(code, Some(0));
+}

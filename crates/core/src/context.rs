@@ -1,4 +1,4 @@
-use crate::{ConnectionInfo, Request, State};
+use crate::{ConnectionInfo, Request, Shutdown, State};
 
 /// What the toolkit attaches to every request, in one extension slot: one insert per
 /// request whatever the number of facts, and later changes (a trusted proxy's client
@@ -7,6 +7,8 @@ use crate::{ConnectionInfo, Request, State};
 pub(crate) struct Context {
     pub(crate) connection: Option<ConnectionInfo>,
     pub(crate) state: Option<State>,
+    /// Only on upgrade requests: the server's shutdown, for connections that outlive them.
+    pub(crate) shutdown: Option<Shutdown>,
 }
 
 impl Context {

@@ -80,6 +80,7 @@ mod next;
 mod request;
 mod request_body;
 mod response;
+mod shutdown;
 mod state;
 pub mod test;
 mod vary;
@@ -108,6 +109,7 @@ pub use response::{
     binary, html, redirect, status, stream, text, Response, APPLICATION_OCTET_STREAM,
     TEXT_HTML_UTF_8, TEXT_PLAIN_UTF_8,
 };
+pub use shutdown::{Shutdown, ShutdownGuard};
 pub use state::{State, StateExt};
 pub use vary::add_vary;
 

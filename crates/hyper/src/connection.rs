@@ -5,7 +5,6 @@ use std::time::Duration;
 
 use hyper::server::conn::{http1, http2};
 use hyper_util::rt::{TokioExecutor, TokioIo};
-use hyper_util::server::graceful::Watcher;
 use shallot_core::ConnectionInfo;
 use tokio::net::TcpStream;
 
@@ -28,7 +27,8 @@ pub(crate) struct Builders {
 pub(crate) struct Connection {
     pub(crate) remote: SocketAddr,
     pub(crate) local: SocketAddr,
-    pub(crate) watcher: Watcher,
+    /// Counts the connection for the server's drain, from accept to its end.
+    pub(crate) guard: shallot_core::ShutdownGuard,
     pub(crate) stop: tokio::sync::watch::Receiver<bool>,
     /// Held for the connection's life: its slot under the connection cap.
     pub(crate) permit: tokio::sync::OwnedSemaphorePermit,
@@ -47,7 +47,7 @@ pub(crate) fn spawn_connection(
     let Connection {
         remote,
         local,
-        watcher,
+        guard,
         mut stop,
         permit,
     } = connection;
@@ -83,7 +83,7 @@ pub(crate) fn spawn_connection(
                 _ => Protocol::Http1,
             };
             serve(
-                tls, protocol, info, &shared, &builders, watcher, permit, remote,
+                tls, protocol, info, &shared, &builders, guard, permit, remote,
             )
             .await;
         });
@@ -105,7 +105,7 @@ pub(crate) fn spawn_connection(
         };
         let io = LingeringStream::new(stream, builders.write_timeout);
         serve(
-            io, protocol, info, &shared, &builders, watcher, permit, remote,
+            io, protocol, info, &shared, &builders, guard, permit, remote,
         )
         .await;
     });
@@ -120,36 +120,58 @@ async fn serve<I>(
     info: ConnectionInfo,
     shared: &Arc<Shared>,
     builders: &Builders,
-    watcher: Watcher,
+    guard: shallot_core::ShutdownGuard,
     permit: tokio::sync::OwnedSemaphorePermit,
     remote: SocketAddr,
 ) where
     I: tokio::io::AsyncRead + tokio::io::AsyncWrite + Unpin + Send + 'static,
 {
+    let triggered = shared.shutdown.triggered();
     let shared = Arc::clone(shared);
     let service = hyper::service::service_fn(move |req| handle(&shared, info, req));
     let io = TokioIo::new(io);
     let result = match protocol {
         Protocol::Http1 => {
-            watcher
-                .watch(builders.h1.serve_connection(io, service))
-                .await
+            let connection = builders.h1.serve_connection(io, service).with_upgrades();
+            until_shutdown(connection, triggered, |c| c.graceful_shutdown()).await
         }
         Protocol::Http2 => {
-            let connection = watcher.watch(builders.h2.serve_connection(io, service));
+            let connection = builders.h2.serve_connection(io, service);
             tokio::spawn(async move {
-                let _permit = permit;
-                if let Err(error) = connection.await {
+                let (_permit, _guard) = (permit, guard);
+                if let Err(error) =
+                    until_shutdown(connection, triggered, |c| c.graceful_shutdown()).await
+                {
                     log::debug!("HTTP/2 connection from {remote} ended with an error: {error}");
                 }
             });
             return;
         }
     };
+    drop(guard);
     drop(permit);
     if let Err(error) = result {
         log::debug!("connection from {remote} ended with an error: {error}");
     }
+}
+
+/// Runs a connection to its end; once the server's shutdown is triggered, asks it to finish
+/// gracefully (answer what is in flight, accept no new request) and waits for that.
+async fn until_shutdown<C>(
+    connection: C,
+    triggered: impl std::future::Future<Output = ()>,
+    graceful: impl FnOnce(std::pin::Pin<&mut C>),
+) -> C::Output
+where
+    C: std::future::Future,
+{
+    tokio::pin!(connection);
+    tokio::pin!(triggered);
+    tokio::select! {
+        done = &mut connection => return done,
+        () = &mut triggered => graceful(connection.as_mut()),
+    }
+    connection.await
 }
 
 /// Accept errors are mostly transient (a client reset before accept, or the process out of

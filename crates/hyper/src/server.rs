@@ -8,7 +8,6 @@ use std::time::Duration;
 
 use hyper::server::conn::{http1, http2};
 use hyper_util::rt::{TokioExecutor, TokioTimer};
-use hyper_util::server::graceful::GracefulShutdown;
 use shallot_core::{ErrorRenderer, Handler};
 use tokio::net::{TcpListener, ToSocketAddrs};
 
@@ -272,10 +271,10 @@ impl Server {
             max_uri_bytes: self.max_uri_bytes,
             error_renderer: self.error_renderer.clone(),
             trusted_proxies: self.trusted_proxies.clone(),
+            shutdown: shallot_core::Shutdown::new(),
         });
         let builders = Arc::new(self.connection_builders());
-        let graceful = GracefulShutdown::new();
-        // Connections still telling their protocol are not watched by `graceful` yet; this
+        // Connections still telling their protocol are not served yet; this
         // tells them to give up at once instead of holding shutdown for the grace period.
         let (stopping, stop) = tokio::sync::watch::channel(false);
         tokio::pin!(shutdown);
@@ -293,7 +292,7 @@ impl Server {
                         let connection = Connection {
                             remote,
                             local: self.local_addr,
-                            watcher: graceful.watcher(),
+                            guard: shared.shutdown.track(),
                             stop: stop.clone(),
                             permit,
                         };
@@ -306,8 +305,14 @@ impl Server {
         }
         drop(self.listener);
         let _ = stopping.send(true);
-        log::debug!("shutting down: {} connections open", graceful.count());
-        if tokio::time::timeout(self.grace_period, graceful.shutdown())
+        // Every connection is told at once: HTTP ones finish the requests in flight and take
+        // no more, upgraded ones (WebSockets) say goodbye (1001); all within the grace period.
+        shared.shutdown.trigger();
+        log::debug!(
+            "shutting down: {} connections open",
+            shared.shutdown.tracked()
+        );
+        if tokio::time::timeout(self.grace_period, shared.shutdown.all_done())
             .await
             .is_err()
         {

@@ -25,6 +25,9 @@ pub(crate) struct Shared {
     pub(crate) max_uri_bytes: usize,
     pub(crate) error_renderer: Option<Arc<dyn ErrorRenderer>>,
     pub(crate) trusted_proxies: Option<Arc<shallot_forwarded::TrustedProxies>>,
+    /// Handed to upgrade requests, so upgraded connections are told of the shutdown and
+    /// waited for.
+    pub(crate) shutdown: shallot_core::Shutdown,
 }
 
 /// Turns one hyper request into a shallot exchange: checks `Host` and the target's length,
@@ -62,6 +65,9 @@ pub(crate) fn handle(
     connection.set_on(&mut req);
     if let Some(proxies) = &shared.trusted_proxies {
         req = shallot_forwarded::forwarded_request(req, proxies);
+    }
+    if req.headers().contains_key(http::header::UPGRADE) {
+        shared.shutdown.set_on(&mut req);
     }
     Exchange::running(shared.handler.call(req), is_head, renderer)
 }
