@@ -34,7 +34,7 @@ use shallot::router::{
 };
 use shallot::server::{Server, TlsConfig};
 use shallot::sessions::{wrap_sessions, MemoryStore, RedisStore, SessionsExt, SessionsMiddleware};
-use shallot::sse::{sse_from_iter, Event, SseExt};
+use shallot::sse::{sse, sse_from_iter, Event, SseExt};
 use shallot::static_files::wrap_static;
 use shallot::tower::wrap_layer;
 use shallot::websocket::{websocket, Message, WebSocket};
@@ -292,17 +292,33 @@ async fn session_logout(req: Request) -> Result<Response, HttpError> {
     Ok(status(StatusCode::NO_CONTENT))
 }
 
-/// `GET /events?n=N`: N events `id: i` / `data: tick i`, resuming after `Last-Event-ID`.
+/// `GET /events?n=N&delay_ms=D`: N events `id: i` / `data: tick i`, resuming after
+/// `Last-Event-ID`, D ms apart (default 0: all at once; the demo page paces them).
 async fn events(req: Request) -> Result<Response, HttpError> {
     let n = bounded(&req, "n", 5, MAX_EVENTS)?;
+    let delay = bounded(&req, "delay_ms", 0, MAX_DELAY_MS)?;
     let start = req
         .last_event_id()
         .and_then(|id| id.parse::<u64>().ok())
         .map_or(0, |last| last.saturating_add(1));
-    Ok(sse_from_iter((start..n).map(|i| {
+    let tick = |i: u64| {
         let i = i.to_string();
         Event::new().id(&i).data(&format!("tick {i}"))
-    })))
+    };
+    if delay == 0 {
+        return Ok(sse_from_iter((start..n).map(tick)));
+    }
+    let pause = Duration::from_millis(delay);
+    let paced = futures_util::stream::unfold(start, move |i| async move {
+        if i >= n {
+            return None;
+        }
+        if i > start {
+            tokio::time::sleep(pause).await;
+        }
+        Some((tick(i), i + 1))
+    });
+    Ok(sse(paced))
 }
 
 /// Counts every request that reaches the pile, for `/stats`.

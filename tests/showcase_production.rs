@@ -598,7 +598,9 @@ async fn events_stream_ticks_and_resume_after_last_event_id() {
         5
     );
     assert_eq!(common::get(&server.url("/events?n=0")).await.text(), "");
-    for bad in ["/events?n=", "/events?n=10001", "/events?n=-1"] {
+    let paced = common::get(&server.url("/events?n=2&delay_ms=50")).await;
+    assert_eq!(paced.text(), "id: 0\ndata: tick 0\n\nid: 1\ndata: tick 1\n\n");
+    for bad in ["/events?n=", "/events?n=10001", "/events?n=-1", "/events?delay_ms=1001"] {
         assert_eq!(common::get(&server.url(bad)).await.status, 400, "{bad}");
     }
 }
