@@ -599,8 +599,16 @@ async fn events_stream_ticks_and_resume_after_last_event_id() {
     );
     assert_eq!(common::get(&server.url("/events?n=0")).await.text(), "");
     let paced = common::get(&server.url("/events?n=2&delay_ms=50")).await;
-    assert_eq!(paced.text(), "id: 0\ndata: tick 0\n\nid: 1\ndata: tick 1\n\n");
-    for bad in ["/events?n=", "/events?n=10001", "/events?n=-1", "/events?delay_ms=1001"] {
+    assert_eq!(
+        paced.text(),
+        "id: 0\ndata: tick 0\n\nid: 1\ndata: tick 1\n\n"
+    );
+    for bad in [
+        "/events?n=",
+        "/events?n=10001",
+        "/events?n=-1",
+        "/events?delay_ms=1001",
+    ] {
         assert_eq!(common::get(&server.url(bad)).await.status, 400, "{bad}");
     }
 }

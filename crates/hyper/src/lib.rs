@@ -23,7 +23,10 @@
 //! | request body announced over its limit (2 MiB by default; a middleware may change it per route) | `413`, `Payload Too Large`, before the handler runs, connection closed without reading the body |
 //! | request body growing over its limit while a handler reads it (chunked) | the read fails: `413`, connection closed without reading the rest |
 //! | client pauses over 30 s while its body is being read | the read fails: `408`, `Request Timeout`, connection closed |
-//! | request head over 64 KiB | `431` (from hyper), connection closed |
+//! | request head over 64 KiB (counted as the lines a client sends: one byte over is too much, for one huge header as for many small ones), or more than 100 header lines (hyper's count, kept so that headers are parsed on the stack) | `431`, connection closed |
+//! | a request target that is not a path (`GET index.html`, `GET a.test:80`, `GET *`; RFC 9112 §3.2) | `400`, connection closed |
+//! | `OPTIONS *` | `200`, `Allow: GET, HEAD, POST, PUT, DELETE, PATCH, OPTIONS`, answered by the server |
+//! | `CONNECT` (this is not a proxy), or a transfer coding other than `chunked` (RFC 9112 §6.1) | `501`, connection closed |
 //! | request head not complete within 30 s (an idle keep-alive connection included) | connection closed |
 //! | request target over 8 KiB | `414`, `URI Too Long` |
 //! | 10,000 connections open | no more accepted until one ends (clients wait in the backlog) |
@@ -58,6 +61,7 @@ mod host;
 mod lingering_stream;
 mod protocol;
 mod request_body;
+mod request_line;
 mod server;
 mod service;
 mod shutdown;

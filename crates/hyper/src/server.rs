@@ -269,6 +269,7 @@ impl Server {
             body_limit: self.body_limit,
             body_read_timeout: self.body_read_timeout,
             max_uri_bytes: self.max_uri_bytes,
+            max_header_bytes: self.max_header_bytes,
             error_renderer: self.error_renderer.clone(),
             trusted_proxies: self.trusted_proxies.clone(),
             shutdown: shallot_core::Shutdown::new(),
@@ -329,7 +330,10 @@ impl Server {
         let mut h1 = http1::Builder::new();
         h1.timer(TokioTimer::new())
             .header_read_timeout(self.header_read_timeout)
-            .max_buf_size(self.max_header_bytes)
+            // hyper's own cap is on its read buffer, which may hold body bytes too; the exact
+            // cap on the head is checked per request (request_line.rs), so the buffer gets
+            // room for a head at the cap and a maximal target.
+            .max_buf_size(self.max_header_bytes + self.max_uri_bytes + 8 * 1024)
             // `pipeline_flush` stays off: with it, hyper 1.12 closes the connection without
             // flushing its own error answers (the 431 for a head too large is lost).
             // Pipelined requests are still answered in order, each flushed on its own.

@@ -23,6 +23,7 @@ pub(crate) struct Shared {
     pub(crate) body_limit: u64,
     pub(crate) body_read_timeout: Duration,
     pub(crate) max_uri_bytes: usize,
+    pub(crate) max_header_bytes: usize,
     pub(crate) error_renderer: Option<Arc<dyn ErrorRenderer>>,
     pub(crate) trusted_proxies: Option<Arc<shallot_forwarded::TrustedProxies>>,
     /// Handed to upgrade requests, so upgraded connections are told of the shutdown and
@@ -48,6 +49,9 @@ pub(crate) fn handle(
     if !host_is_valid(parts.version, &parts.headers) {
         let error = HttpError::bad_request("Bad Request: missing or invalid Host").closing();
         return Exchange::ready(error.into_response(), is_head, renderer);
+    }
+    if let Some(res) = crate::request_line::check(&parts, shared.max_header_bytes) {
+        return Exchange::ready(res, is_head, renderer);
     }
     let uri_len = parts.uri.path_and_query().map_or(0, |pq| pq.as_str().len())
         + parts.uri.authority().map_or(0, |a| a.as_str().len());

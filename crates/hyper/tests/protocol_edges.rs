@@ -191,3 +191,91 @@ async fn a_413_reaches_a_client_that_is_still_sending_its_body() {
     let res = read_to_close(&mut stream).await;
     assert_eq!(status_of(&res), 413, "{res}");
 }
+
+/// A request whose head (request line, headers, empty line) is exactly `size` bytes: filler
+/// headers of `line` bytes each, the last one sized to fit.
+fn head_of_exactly(size: usize, line: usize) -> Vec<u8> {
+    let mut head = b"GET / HTTP/1.1\r\nhost: a.test\r\nconnection: close\r\n".to_vec();
+    let mut i = 0;
+    while size - head.len() - 2 > line + 16 {
+        let prefix = format!("x-f{i:05}: ");
+        head.extend_from_slice(prefix.as_bytes());
+        head.extend(std::iter::repeat_n(b'v', line - prefix.len() - 2));
+        head.extend_from_slice(b"\r\n");
+        i += 1;
+    }
+    let prefix = b"x-last: ";
+    let value = size - head.len() - 2 - prefix.len() - 2;
+    head.extend_from_slice(prefix);
+    head.extend(std::iter::repeat_n(b'v', value));
+    head.extend_from_slice(b"\r\n\r\n");
+    assert_eq!(head.len(), size);
+    head
+}
+
+#[tokio::test]
+async fn the_head_cap_is_exact_for_one_huge_header_and_for_many_small_ones() {
+    let server = start(bind().await, echo_len).await;
+    let cap = 64 * 1024;
+    // Lines of 700 bytes: 94 of them fill the cap, under hyper's count of 100 header lines.
+    for line in [cap, 700] {
+        let res = raw(server.addr, &head_of_exactly(cap, line)).await;
+        assert_eq!(status_of(&res), 200, "exactly the cap, lines of {line}");
+        let res = raw(server.addr, &head_of_exactly(cap + 1, line)).await;
+        assert_eq!(status_of(&res), 431, "one byte over, lines of {line}");
+    }
+    // More than 100 header lines, however short: 431 too (documented).
+    let mut many = b"GET / HTTP/1.1\r\nhost: a.test\r\n".to_vec();
+    for i in 0..100 {
+        many.extend_from_slice(format!("x-{i}: v\r\n").as_bytes());
+    }
+    many.extend_from_slice(b"\r\n");
+    assert_eq!(status_of(&raw(server.addr, &many).await), 431);
+    // Far over: hyper's own buffer cap answers the same.
+    let res = raw(server.addr, &head_of_exactly(200 * 1024, 1000)).await;
+    assert_eq!(status_of(&res), 431);
+}
+
+#[tokio::test]
+async fn request_targets_that_are_not_paths_are_400_and_options_star_is_answered() {
+    let server = start(bind().await, echo_len).await;
+    for target in ["index.html", "a.test:80", "*", "ftp://a.test/x"] {
+        let request = format!("GET {target} HTTP/1.1\r\nHost: a.test\r\n\r\n");
+        let res = raw(server.addr, request.as_bytes()).await;
+        assert_eq!(status_of(&res), 400, "{target}");
+        assert!(res.contains("origin-form"), "{res}");
+    }
+    let res = raw(
+        server.addr,
+        b"GET http://a.test/ HTTP/1.1\r\nHost: a.test\r\nConnection: close\r\n\r\n",
+    )
+    .await;
+    assert_eq!(status_of(&res), 200, "absolute-form is accepted");
+    let res = raw(
+        server.addr,
+        b"OPTIONS * HTTP/1.1\r\nHost: a.test\r\nConnection: close\r\n\r\n",
+    )
+    .await;
+    assert_eq!(status_of(&res), 200);
+    assert!(
+        res.to_ascii_lowercase()
+            .contains("allow: get, head, post, put, delete, patch, options"),
+        "{res}"
+    );
+    assert!(
+        !res.contains("got 0 bytes"),
+        "answered by the server, not the handler"
+    );
+}
+
+#[tokio::test]
+async fn connect_and_unknown_transfer_codings_are_501() {
+    let server = start(bind().await, echo_len).await;
+    for request in [
+        &b"CONNECT a.test:443 HTTP/1.1\r\nHost: a.test:443\r\n\r\n"[..],
+        b"POST / HTTP/1.1\r\nHost: a.test\r\nTransfer-Encoding: gzip, chunked\r\n\r\n0\r\n\r\n",
+    ] {
+        let res = raw(server.addr, request).await;
+        assert_eq!(status_of(&res), 501, "{}", String::from_utf8_lossy(request));
+    }
+}

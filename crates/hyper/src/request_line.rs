@@ -1,0 +1,152 @@
+//! RFC 9112 §3.2 request targets and the exact header-block cap: what hyper lets through
+//! and a server should not.
+
+use http::header::{ALLOW, TRANSFER_ENCODING};
+use http::{HeaderValue, Method, StatusCode, Uri, Version};
+use shallot_core::{HttpError, IntoResponse, Response};
+
+/// The methods the server knows, for `OPTIONS *`.
+const KNOWN_METHODS: HeaderValue =
+    HeaderValue::from_static("GET, HEAD, POST, PUT, DELETE, PATCH, OPTIONS");
+
+/// The server's own answer when the request line or head is not acceptable, else `None`.
+pub(crate) fn check(parts: &http::request::Parts, max_header_bytes: usize) -> Option<Response> {
+    match target_form(&parts.method, &parts.uri) {
+        Target::Valid => {}
+        Target::OptionsStar => {
+            let mut res = shallot_core::status(StatusCode::OK);
+            res.headers_mut().insert(ALLOW, KNOWN_METHODS);
+            return Some(res);
+        }
+        Target::Connect => {
+            return Some(
+                HttpError::new(StatusCode::NOT_IMPLEMENTED, "Not Implemented: CONNECT")
+                    .closing()
+                    .into_response(),
+            )
+        }
+        Target::Invalid => {
+            return Some(
+                HttpError::bad_request(
+                    "Bad Request: the request target must be a path (origin-form)",
+                )
+                .closing()
+                .into_response(),
+            )
+        }
+    }
+    if parts.version <= Version::HTTP_11 {
+        if head_bytes(parts) > max_header_bytes {
+            return Some(
+                HttpError::from_status(StatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE)
+                    .closing()
+                    .into_response(),
+            );
+        }
+        if !transfer_codings_known(parts) {
+            return Some(
+                HttpError::new(
+                    StatusCode::NOT_IMPLEMENTED,
+                    "Not Implemented: only the chunked transfer coding is understood",
+                )
+                .closing()
+                .into_response(),
+            );
+        }
+    }
+    None
+}
+
+#[derive(Debug, PartialEq, Eq)]
+enum Target {
+    Valid,
+    OptionsStar,
+    Connect,
+    Invalid,
+}
+
+/// origin-form (`/path?query`), absolute-form (`http://host/path`), `*` for `OPTIONS`,
+/// authority-form for `CONNECT` (which this server does not do); nothing else.
+fn target_form(method: &Method, uri: &Uri) -> Target {
+    if *method == Method::CONNECT {
+        return Target::Connect;
+    }
+    if let Some(scheme) = uri.scheme_str() {
+        let http = scheme.eq_ignore_ascii_case("http") || scheme.eq_ignore_ascii_case("https");
+        return if http && uri.authority().is_some() {
+            Target::Valid
+        } else {
+            Target::Invalid
+        };
+    }
+    match uri.path_and_query().map(|pq| pq.as_str()) {
+        Some(target) if target.starts_with('/') => Target::Valid,
+        Some("*") if *method == Method::OPTIONS => Target::OptionsStar,
+        _ => Target::Invalid,
+    }
+}
+
+/// The head's size as the lines a client sends: `METHOD SP target SP HTTP/1.1 CRLF`, each
+/// `name: value CRLF`, and the empty line.
+fn head_bytes(parts: &http::request::Parts) -> usize {
+    let target = parts.uri.path_and_query().map_or(0, |pq| pq.as_str().len())
+        + parts.uri.scheme_str().map_or(0, |s| s.len() + 3)
+        + parts.uri.authority().map_or(0, |a| a.as_str().len());
+    let line = parts.method.as_str().len() + 1 + target + 1 + "HTTP/1.1\r\n".len();
+    let headers: usize = parts
+        .headers
+        .iter()
+        .map(|(name, value)| name.as_str().len() + 2 + value.len() + 2)
+        .sum();
+    line + headers + 2
+}
+
+/// RFC 9112 §6.1: a transfer coding the server does not understand is answered 501. hyper
+/// decodes `chunked` only.
+fn transfer_codings_known(parts: &http::request::Parts) -> bool {
+    parts
+        .headers
+        .get_all(TRANSFER_ENCODING)
+        .iter()
+        .all(|value| {
+            value.to_str().is_ok_and(|text| {
+                text.split(',')
+                    .map(str::trim)
+                    .all(|coding| coding.is_empty() || coding.eq_ignore_ascii_case("chunked"))
+            })
+        })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn request_target_forms() {
+        for (method, target, expected) in [
+            (Method::GET, "/", Target::Valid),
+            (Method::GET, "/a?b", Target::Valid),
+            (Method::GET, "http://a.test/x", Target::Valid),
+            (Method::GET, "index.html", Target::Invalid),
+            (Method::GET, "a.test:80", Target::Invalid),
+            (Method::GET, "*", Target::Invalid),
+            (Method::OPTIONS, "*", Target::OptionsStar),
+            (Method::GET, "ftp://a.test/x", Target::Invalid),
+            (Method::CONNECT, "a.test:443", Target::Connect),
+        ] {
+            let uri: Uri = target.parse().unwrap();
+            assert_eq!(target_form(&method, &uri), expected, "{method} {target}");
+        }
+    }
+
+    #[test]
+    fn head_bytes_count_the_lines_as_sent() {
+        let req = http::Request::get("/ab")
+            .header("host", "x")
+            .body(())
+            .unwrap();
+        let (parts, ()) = req.into_parts();
+        // "GET /ab HTTP/1.1\r\n" + "host: x\r\n" + "\r\n"
+        assert_eq!(head_bytes(&parts), 18 + 9 + 2);
+    }
+}
