@@ -17,6 +17,7 @@ example!(params, "../examples/params.rs");
 example!(content_type, "../examples/content_type.rs");
 example!(cookies, "../examples/cookies.rs");
 example!(static_files, "../examples/static_files.rs");
+example!(tower_bridge, "../examples/tower.rs");
 
 #[tokio::test]
 async fn hello_answers_with_a_server_header() {
@@ -110,4 +111,20 @@ async fn static_files_serves_the_assets_with_caching() {
         .assert_status(206)
         .assert_body("hello");
     test::get("/nothing").send(&app).await.assert_status(404);
+}
+
+#[tokio::test]
+async fn tower_layers_run_inside_the_pile() {
+    let app = tower_bridge::app().unwrap();
+    test::get("/hello")
+        .send(&app)
+        .await
+        .assert_status(200)
+        .assert_header("x-content-type-options", "nosniff")
+        .assert_body("hi from a pile behind tower layers");
+    test::get("/slow")
+        .send(&app)
+        .await
+        .assert_status(408)
+        .assert_header("x-content-type-options", "nosniff");
 }

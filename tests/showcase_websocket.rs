@@ -344,3 +344,77 @@ async fn handshake_answers() {
         );
     }
 }
+
+#[tokio::test]
+async fn a_stalled_chat_client_holds_no_one_back_and_is_closed_with_1013() {
+    let server = common::start().await;
+    let (sender, _) = connect(&server, "/ws/chat", None).await;
+    let (mut reader, _) = connect(&server, "/ws/chat", None).await;
+    let (mut stalled, _) = connect(&server, "/ws/chat", None).await;
+    let (mut to_room, mut from_room) = sender.split();
+    // Everyone is in the room once a first message went round.
+    to_room.send(Message::text("ready")).await.expect("send");
+    for client in [&mut reader, &mut stalled] {
+        while next(client).await != Message::text("ready") {}
+    }
+    while from_room.next().await.expect("open").expect("ok") != Message::text("ready") {}
+
+    // 2,000 messages of 16 KiB (32 MiB, more than any socket buffers hold) while `stalled`
+    // reads nothing; the sender drains its own copies as it goes.
+    let payload = "x".repeat(16 * 1024);
+    let count = 2000;
+    let send_all = async {
+        for i in 0..count {
+            to_room
+                .send(Message::text(format!("{i:05}{payload}")))
+                .await
+                .expect("send");
+        }
+    };
+    let drain_own = async {
+        for _ in 0..count {
+            from_room.next().await.expect("open").expect("ok");
+        }
+    };
+    let read_all = async {
+        for i in 0..count {
+            let Message::Text(text) = next(&mut reader).await else {
+                panic!("text expected")
+            };
+            assert_eq!(
+                &text.as_str()[..5],
+                format!("{i:05}"),
+                "in order, none lost"
+            );
+        }
+    };
+    tokio::time::timeout(Duration::from_secs(60), async {
+        tokio::join!(send_all, drain_own, read_all)
+    })
+    .await
+    .expect("the others were not held back");
+
+    // The stalled client finds what fitted in the buffers, in order, then a 1013.
+    let mut last = None;
+    let code = tokio::time::timeout(Duration::from_secs(30), async {
+        loop {
+            match stalled.next().await {
+                Some(Ok(Message::Text(text))) => {
+                    let i: u32 = text.as_str()[..5].parse().expect("a number");
+                    assert!(last.is_none_or(|last| i > last), "in order");
+                    last = Some(i);
+                }
+                Some(Ok(Message::Close(frame))) => break frame.map(|f| u16::from(f.code)),
+                Some(Ok(_)) => {}
+                other => panic!("{other:?}"),
+            }
+        }
+    })
+    .await
+    .expect("a close frame");
+    assert_eq!(code, Some(1013));
+    assert!(
+        last.is_some_and(|last| last < count - 1),
+        "it fell behind: {last:?}"
+    );
+}

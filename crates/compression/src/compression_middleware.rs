@@ -29,6 +29,7 @@ pub fn wrap_compression() -> CompressionMiddleware {
                 gzip: 6,
             },
             min_size: 1024,
+            compressible: Arc::new(is_compressible),
         }),
     }
 }
@@ -39,12 +40,23 @@ pub struct CompressionMiddleware {
     options: Arc<Options>,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 struct Options {
     codings: Vec<Coding>,
     tokens: Vec<&'static str>,
     levels: Levels,
     min_size: u64,
+    compressible: Arc<dyn Fn(&str) -> bool + Send + Sync>,
+}
+
+impl std::fmt::Debug for Options {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Options")
+            .field("codings", &self.codings)
+            .field("levels", &self.levels)
+            .field("min_size", &self.min_size)
+            .finish_non_exhaustive()
+    }
 }
 
 impl CompressionMiddleware {
@@ -81,6 +93,17 @@ impl CompressionMiddleware {
     #[must_use]
     pub fn with_gzip_level(mut self, level: u32) -> Self {
         self.options().levels.gzip = level.min(9);
+        self
+    }
+
+    /// Which content types are compressed (the whole `content-type` value is given), instead
+    /// of [`is_compressible`]'s list — to add `application/wasm`, say, or to leave one out.
+    #[must_use]
+    pub fn with_content_types(
+        mut self,
+        compressible: impl Fn(&str) -> bool + Send + Sync + 'static,
+    ) -> Self {
+        self.options().compressible = Arc::new(compressible);
         self
     }
 
@@ -125,11 +148,11 @@ pub fn is_compressible(content_type: &str) -> bool {
     .any(|known| known.eq_ignore_ascii_case(essence))
 }
 
-fn compressible_answer(headers: &HeaderMap) -> bool {
+fn compressible_answer(headers: &HeaderMap, options: &Options) -> bool {
     headers
         .get(CONTENT_TYPE)
         .and_then(|value| value.to_str().ok())
-        .is_some_and(is_compressible)
+        .is_some_and(|content_type| (options.compressible)(content_type))
 }
 
 /// The coding to use for this answer, when every rule allows one.
@@ -193,7 +216,7 @@ pub fn compression_response(
     accept_encoding: Option<&HeaderValue>,
     middleware: &CompressionMiddleware,
 ) -> Response {
-    if !compressible_answer(res.headers()) {
+    if !compressible_answer(res.headers(), &middleware.options) {
         return res;
     }
     add_vary(res.headers_mut(), "Accept-Encoding");

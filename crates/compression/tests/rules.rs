@@ -119,6 +119,11 @@ async fn q_values_choose_the_coding() {
         ("identity", None),
         ("br;q=0, zstd;q=0, gzip;q=0", None),
         ("deflate", None),
+        ("identity;q=0", None),
+        ("identity;q=0, gzip;q=0.5", Some("gzip")),
+        ("gzip;q=0.2, gzip;q=0.9, br;q=0.5", Some("br")),
+        ("compress, x-unknown, GZIP", Some("gzip")),
+        ("*;q=0.1, gzip;q=0.5", Some("gzip")),
     ] {
         let res = test::get("/")
             .header("accept-encoding", accept)
@@ -276,4 +281,21 @@ fn decode_prefix(coding: &str, bytes: &[u8]) -> Vec<u8> {
         out.extend_from_slice(&buf[..n]);
     }
     out
+}
+
+#[tokio::test]
+async fn the_content_type_rule_can_be_replaced() {
+    let only_json = wrap_compression().with_content_types(|t| t.starts_with("application/json"));
+    let app = chain_middleware((only_json,)).apply(handler);
+    let text = test::get("/")
+        .header("accept-encoding", "gzip")
+        .send(&app)
+        .await;
+    text.assert_no_header("content-encoding")
+        .assert_no_header("vary");
+    test::get("/json")
+        .header("accept-encoding", "gzip")
+        .send(&app)
+        .await
+        .assert_header("content-encoding", "gzip");
 }

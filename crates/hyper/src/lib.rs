@@ -92,3 +92,8 @@ pub async fn serve(
 #[cfg(doctest)]
 #[doc = include_str!("../README.md")]
 struct ReadmeDoctests;
+
+/// docs/tls.md's code blocks, compiled with the server's tests.
+#[cfg(all(doctest, feature = "tls"))]
+#[doc = include_str!("../../../docs/tls.md")]
+struct TlsDocDoctests;
