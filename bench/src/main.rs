@@ -72,8 +72,12 @@ fn tokio_server(name: &str, addr: &str) {
                 announce(local);
                 server.serve(|req: shallot::Request| async move { bare_answer(req.uri().path()) }).await.unwrap();
             }
-            "shallot" | "shallot-1000" => {
-                let app = shallot_app(name == "shallot-1000");
+            "shallot" | "shallot-1000" | "shallot-observed" | "shallot-production" => {
+                let app = match name {
+                    "shallot-observed" => shallot_observed(),
+                    "shallot-production" => shallot_production(),
+                    _ => shallot_app(name == "shallot-1000"),
+                };
                 let server = shallot::server::Server::from_listener(listener).unwrap();
                 announce(local);
                 server.serve(app).await.unwrap();
@@ -217,6 +221,46 @@ fn actix(addr: &str) {
 }
 
 // ---- shallot: the showcase's full pile -----------------------------------------------
+
+/// The 6-step pile behind request ids, an access log (written to /dev/null by its thread)
+/// and the tracing span: what observability costs a request.
+fn shallot_observed() -> shallot::ChainHandler {
+    use shallot::access_log::{wrap_access_log, LogWriter};
+    let log = LogWriter::to_writer(std::fs::File::create("/dev/null").unwrap());
+    shallot::chain_middleware((
+        shallot::request_id::wrap_request_id(),
+        wrap_access_log().with_writer(log),
+    ))
+    .apply(shallot_app(false))
+}
+
+/// The showcase's production pile around the 6-step one: request id, access log, CORS,
+/// tower-http's nosniff through the bridge, compression, sessions that the routes never touch.
+fn shallot_production() -> shallot::ChainHandler {
+    use shallot::access_log::{wrap_access_log, LogWriter};
+    use std::time::Duration;
+    let log = LogWriter::to_writer(std::fs::File::create("/dev/null").unwrap());
+    let cors = shallot::cors::wrap_cors()
+        .with_origins(["https://app.example", "http://localhost:3000"]).unwrap()
+        .with_credentials(true).unwrap()
+        .with_methods(["GET", "POST", "PUT", "DELETE"]).unwrap()
+        .with_headers(["content-type", "authorization", "x-requested-with"]).unwrap()
+        .with_exposed_headers(["x-request-id"]).unwrap()
+        .with_max_age(Duration::from_secs(600));
+    let nosniff = shallot::tower::wrap_layer(tower_http::set_header::SetResponseHeaderLayer::if_not_present(
+        shallot::http::header::X_CONTENT_TYPE_OPTIONS,
+        shallot::http::HeaderValue::from_static("nosniff"),
+    ));
+    shallot::chain_middleware((
+        shallot::request_id::wrap_request_id(),
+        wrap_access_log().with_writer(log),
+        cors,
+        nosniff,
+        shallot::compression::wrap_compression(),
+        shallot::sessions::wrap_memory_sessions(),
+    ))
+    .apply(shallot_app(false))
+}
 
 fn shallot_app(thousand_routes: bool) -> shallot::ChainHandler {
     use shallot::router::{get, wrap_routes, RouterExt};
