@@ -99,7 +99,7 @@ impl From<BodyError> for HttpError {
         let status = error.status();
         match error {
             BodyError::TooLarge { .. } | BodyError::TimedOut => Self::from_status(status).closing(),
-            BodyError::Broken(_) => Self::new(status, "Bad Request: unreadable body").closing(),
+            BodyError::Broken(_) => Self::because(status, "unreadable body").closing(),
             BodyError::Consumed => Self::from_status(status),
         }
     }

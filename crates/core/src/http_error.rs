@@ -46,6 +46,23 @@ impl HttpError {
         Self::new(status, status.canonical_reason().unwrap_or("Error"))
     }
 
+    /// An error answer whose message is the status's reason, then `detail`: `400` with
+    /// `missing Host` is `Bad Request: missing Host`. The reason text is written once, by the
+    /// status, never by hand at a call site.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use shallot_core::{http::StatusCode, HttpError};
+    ///
+    /// let error = HttpError::because(StatusCode::BAD_REQUEST, "missing Host");
+    /// assert_eq!(error.message(), "Bad Request: missing Host");
+    /// ```
+    pub fn because(status: StatusCode, detail: impl std::fmt::Display) -> Self {
+        let reason = status.canonical_reason().unwrap_or("Error");
+        Self::new(status, format!("{reason}: {detail}"))
+    }
+
     /// `400 Bad Request` with this message.
     pub fn bad_request(message: impl Into<Cow<'static, str>>) -> Self {
         Self::new(StatusCode::BAD_REQUEST, message)

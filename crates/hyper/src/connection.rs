@@ -10,7 +10,7 @@ use tokio::net::TcpStream;
 
 use crate::lingering_stream::LingeringStream;
 use crate::protocol::{detect, Protocol};
-use crate::service::{handle, Shared};
+use crate::service::{handle, ServerContext};
 
 /// The per-protocol connection settings, shared by every connection.
 pub(crate) struct Builders {
@@ -41,7 +41,7 @@ pub(crate) struct Connection {
 pub(crate) fn spawn_connection(
     stream: TcpStream,
     connection: Connection,
-    shared: &Arc<Shared>,
+    shared: &Arc<ServerContext>,
     builders: &Arc<Builders>,
 ) {
     let Connection {
@@ -118,7 +118,7 @@ async fn serve<I>(
     io: I,
     protocol: Protocol,
     info: ConnectionInfo,
-    shared: &Arc<Shared>,
+    shared: &Arc<ServerContext>,
     builders: &Builders,
     guard: shallot_core::ShutdownGuard,
     permit: tokio::sync::OwnedSemaphorePermit,

@@ -20,15 +20,16 @@ pub(crate) fn check(parts: &http::request::Parts, max_header_bytes: usize) -> Op
         }
         Target::Connect => {
             return Some(
-                HttpError::new(StatusCode::NOT_IMPLEMENTED, "Not Implemented: CONNECT")
+                HttpError::because(StatusCode::NOT_IMPLEMENTED, "CONNECT")
                     .closing()
                     .into_response(),
             )
         }
         Target::Invalid => {
             return Some(
-                HttpError::bad_request(
-                    "Bad Request: the request target must be a path (origin-form)",
+                HttpError::because(
+                    StatusCode::BAD_REQUEST,
+                    "the request target must be a path (origin-form)",
                 )
                 .closing()
                 .into_response(),
@@ -45,9 +46,9 @@ pub(crate) fn check(parts: &http::request::Parts, max_header_bytes: usize) -> Op
         }
         if !transfer_codings_known(parts) {
             return Some(
-                HttpError::new(
+                HttpError::because(
                     StatusCode::NOT_IMPLEMENTED,
-                    "Not Implemented: only the chunked transfer coding is understood",
+                    "only the chunked transfer coding is understood",
                 )
                 .closing()
                 .into_response(),

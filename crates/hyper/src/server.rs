@@ -12,7 +12,7 @@ use shallot_core::{ErrorRenderer, Handler};
 use tokio::net::{TcpListener, ToSocketAddrs};
 
 use crate::connection::{accept_failed, spawn_connection, Builders, Connection};
-use crate::service::Shared;
+use crate::service::ServerContext;
 
 pub use shallot_core::DEFAULT_BODY_LIMIT;
 /// The default time a client may pause while sending a request body that is being read: 30 s.
@@ -264,7 +264,7 @@ impl Server {
     ) -> io::Result<()> {
         let handler: Arc<dyn Handler> = Arc::new(handler);
         handler.start().await.map_err(io::Error::other)?;
-        let shared = Arc::new(Shared {
+        let shared = Arc::new(ServerContext {
             handler: Arc::clone(&handler),
             body_limit: self.body_limit,
             body_read_timeout: self.body_read_timeout,

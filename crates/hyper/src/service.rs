@@ -18,7 +18,7 @@ use crate::host::host_is_valid;
 use crate::request_body::TimedBody;
 
 /// What every request of every connection shares.
-pub(crate) struct Shared {
+pub(crate) struct ServerContext {
     pub(crate) handler: Arc<dyn Handler>,
     pub(crate) body_limit: u64,
     pub(crate) body_read_timeout: Duration,
@@ -39,7 +39,7 @@ pub(crate) struct Shared {
 /// and the future hyper keeps per request is a small [`Exchange`] rather than a state
 /// machine holding the request. Measured in docs/performance.md.
 pub(crate) fn handle(
-    shared: &Shared,
+    shared: &ServerContext,
     connection: ConnectionInfo,
     req: hyper::Request<Incoming>,
 ) -> Exchange {
@@ -47,7 +47,8 @@ pub(crate) fn handle(
     let is_head = parts.method == http::Method::HEAD;
     let renderer = shared.error_renderer.clone();
     if !host_is_valid(parts.version, &parts.headers) {
-        let error = HttpError::bad_request("Bad Request: missing or invalid Host").closing();
+        let error =
+            HttpError::because(StatusCode::BAD_REQUEST, "missing or invalid Host").closing();
         return Exchange::ready(error.into_response(), is_head, renderer);
     }
     if let Some(res) = crate::request_line::check(&parts, shared.max_header_bytes) {

@@ -55,6 +55,6 @@ impl JsonExt for Request {
             .json_value()
             .ok_or_else(|| HttpError::bad_request(MALFORMED_JSON))?;
         T::deserialize(value)
-            .map_err(|error| HttpError::bad_request(format!("Bad Request: {error}")))
+            .map_err(|error| HttpError::because(shallot_core::http::StatusCode::BAD_REQUEST, error))
     }
 }

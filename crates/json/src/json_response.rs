@@ -29,7 +29,7 @@ pub fn json<T: Serialize + ?Sized>(value: &T) -> Response {
                 "could not serialize a {} as JSON: {error}",
                 std::any::type_name::<T>()
             );
-            HttpError::internal("Internal Server Error").into_response()
+            HttpError::internal_server_error().into_response()
         }
     }
 }

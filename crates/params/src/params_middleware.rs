@@ -129,13 +129,17 @@ fn prepare(mut req: Request, options: &ParamsMiddleware) -> Result<Request, Http
     }
     if options.strict {
         if !is_well_formed(req.uri().query().unwrap_or("").as_bytes()) {
-            return Err(HttpError::bad_request(
-                "Bad Request: malformed query string",
+            return Err(HttpError::because(
+                shallot_core::http::StatusCode::BAD_REQUEST,
+                "malformed query string",
             ));
         }
         let form = req.body().as_bytes().map_or(&[][..], |b| b.as_ref());
         if has_form && !is_well_formed(form) {
-            return Err(HttpError::bad_request("Bad Request: malformed form body"));
+            return Err(HttpError::because(
+                shallot_core::http::StatusCode::BAD_REQUEST,
+                "malformed form body",
+            ));
         }
     }
     req.extensions_mut()

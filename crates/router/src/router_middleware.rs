@@ -172,8 +172,11 @@ impl RouterMiddleware {
         for (name, raw) in found.params.iter() {
             let value = if raw.contains('%') {
                 let Ok(value) = percent_decode_str(raw).decode_utf8() else {
-                    let res = HttpError::bad_request("Bad Request: path is not valid UTF-8")
-                        .into_response();
+                    let res = HttpError::because(
+                        shallot_core::http::StatusCode::BAD_REQUEST,
+                        "path is not valid UTF-8",
+                    )
+                    .into_response();
                     return Outcome::Answer(res);
                 };
                 ParamValue::Decoded(value.into_owned())

@@ -9,7 +9,7 @@ use crate::store::{SessionData, Store, StoreError};
 use crate::SessionId;
 
 /// What every request's session handle shares: the store and the options.
-pub(crate) struct Shared {
+pub(crate) struct SessionsConfig {
     pub(crate) store: Arc<dyn Store>,
     pub(crate) ttl: Duration,
     pub(crate) cookie_name: String,
@@ -30,7 +30,7 @@ pub struct Session {
 }
 
 struct Inner {
-    shared: Arc<Shared>,
+    shared: Arc<SessionsConfig>,
     secure: bool,
     state: Mutex<State>,
 }
@@ -76,11 +76,7 @@ impl std::error::Error for SessionError {}
 impl From<SessionError> for HttpError {
     fn from(error: SessionError) -> Self {
         log::warn!("{error}");
-        Self::new(
-            StatusCode::SERVICE_UNAVAILABLE,
-            "Service Unavailable: sessions are unavailable",
-        )
-        .with_header(
+        Self::because(StatusCode::SERVICE_UNAVAILABLE, "sessions are unavailable").with_header(
             shallot_core::http::header::RETRY_AFTER,
             shallot_core::http::HeaderValue::from_static("5"),
         )
@@ -103,7 +99,7 @@ impl fmt::Debug for Session {
 
 impl Session {
     pub(crate) fn new(
-        shared: Arc<Shared>,
+        shared: Arc<SessionsConfig>,
         presented: Option<SessionId>,
         had_cookie: bool,
         secure: bool,
@@ -128,7 +124,7 @@ impl Session {
             .unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 
-    fn shared(&self) -> &Shared {
+    fn shared(&self) -> &SessionsConfig {
         &self.inner.shared
     }
 

@@ -5,14 +5,14 @@ use shallot_core::http::header::{COOKIE, SET_COOKIE};
 use shallot_core::http::HeaderValue;
 use shallot_core::{BoxFuture, ConnectionInfo, HttpError, Middleware, Next, Request, Response};
 
-use crate::session::{CookieAction, Shared};
+use crate::session::{CookieAction, SessionsConfig};
 use crate::{presented_session_id, MemoryStore, Session, Store};
 
 /// Sessions in `store` (a [`MemoryStore`] when you have one process, a `RedisStore` when
 /// you have several); see the crate docs.
 pub fn wrap_sessions(store: impl Store) -> SessionsMiddleware {
     SessionsMiddleware {
-        shared: Arc::new(Shared {
+        shared: Arc::new(SessionsConfig {
             store: Arc::new(store),
             ttl: Duration::from_secs(86_400),
             cookie_name: "sid".into(),
@@ -29,7 +29,7 @@ pub fn wrap_memory_sessions() -> SessionsMiddleware {
 /// The middleware made by [`wrap_sessions`].
 #[derive(Clone)]
 pub struct SessionsMiddleware {
-    shared: Arc<Shared>,
+    shared: Arc<SessionsConfig>,
 }
 
 impl std::fmt::Debug for SessionsMiddleware {
@@ -43,7 +43,7 @@ impl std::fmt::Debug for SessionsMiddleware {
 }
 
 impl SessionsMiddleware {
-    fn shared(&mut self) -> &mut Shared {
+    fn shared(&mut self) -> &mut SessionsConfig {
         Arc::get_mut(&mut self.shared).expect("options are set before the middleware is shared")
     }
 

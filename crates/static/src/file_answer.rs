@@ -64,7 +64,7 @@ pub(crate) async fn answer(
     let content = if len <= WHOLE_READ_LIMIT {
         match tokio::fs::read(&file.path).await {
             Ok(bytes) => Some(Bytes::from(bytes)),
-            Err(_) => return gone(),
+            Err(_) => return vanished_file(),
         }
     } else {
         None
@@ -140,7 +140,7 @@ pub(crate) async fn answer(
     } else {
         match stream_file(&file.path, start, count).await {
             Some(body) => body,
-            None => return gone(),
+            None => return vanished_file(),
         }
     };
     headers.insert(CONTENT_LENGTH, HeaderValue::from(count));
@@ -163,7 +163,7 @@ async fn stream_file(path: &Path, start: u64, count: u64) -> Option<Body> {
 }
 
 /// The file vanished between being found and being read.
-fn gone() -> Response {
+fn vanished_file() -> Response {
     HttpError::not_found().into_response()
 }
 

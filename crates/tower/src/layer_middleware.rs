@@ -121,9 +121,9 @@ impl Service<Request> for NextService {
                 let run = next.run(req);
                 Box::pin(async move { Ok(run.await) })
             }
-            None => Box::pin(std::future::ready(Ok(HttpError::new(
+            None => Box::pin(std::future::ready(Ok(HttpError::because(
                 StatusCode::INTERNAL_SERVER_ERROR,
-                "Internal Server Error: a tower layer called the rest of the chain twice",
+                "a tower layer called the rest of the chain twice",
             )
             .into_response()))),
         }

@@ -51,7 +51,7 @@ pub(crate) struct Rules<'a> {
 }
 
 fn bad(what: &'static str) -> HttpError {
-    HttpError::bad_request(what)
+    HttpError::because(StatusCode::BAD_REQUEST, what)
 }
 
 /// Checks the handshake (RFC 6455 §4.2.1): `GET` over HTTP/1.1, `Upgrade: websocket`,
@@ -60,32 +60,27 @@ fn bad(what: &'static str) -> HttpError {
 pub(crate) fn check(req: &Request, rules: &Rules<'_>) -> Result<Handshake, HttpError> {
     let headers = req.headers();
     if req.method() != Method::GET || req.version() != Version::HTTP_11 {
-        return Err(bad(
-            "Bad Request: a WebSocket handshake is a GET over HTTP/1.1",
-        ));
+        return Err(bad("a WebSocket handshake is a GET over HTTP/1.1"));
     }
     if !has_token(headers, UPGRADE, "websocket") || !has_token(headers, CONNECTION, "upgrade") {
         return Err(bad(
-            "Bad Request: a WebSocket handshake needs Upgrade: websocket and Connection: upgrade",
+            "a WebSocket handshake needs Upgrade: websocket and Connection: upgrade",
         ));
     }
     let mut versions = headers.get_all(SEC_WEBSOCKET_VERSION).iter();
     if !matches!((versions.next(), versions.next()), (Some(v), None) if v == "13") {
-        return Err(HttpError::new(
-            StatusCode::UPGRADE_REQUIRED,
-            "Upgrade Required: WebSocket version 13",
-        )
-        .with_header(SEC_WEBSOCKET_VERSION, HeaderValue::from_static("13")));
+        return Err(
+            HttpError::because(StatusCode::UPGRADE_REQUIRED, "WebSocket version 13")
+                .with_header(SEC_WEBSOCKET_VERSION, HeaderValue::from_static("13")),
+        );
     }
     let mut keys = headers.get_all(SEC_WEBSOCKET_KEY).iter();
     let (Some(key), None) = (keys.next(), keys.next()) else {
-        return Err(bad("Bad Request: one Sec-WebSocket-Key is needed"));
+        return Err(bad("one Sec-WebSocket-Key is needed"));
     };
     let decoded = base64::engine::general_purpose::STANDARD.decode(key.as_bytes());
     if !decoded.is_ok_and(|bytes| bytes.len() == 16) {
-        return Err(bad(
-            "Bad Request: Sec-WebSocket-Key must be 16 bytes in base 64",
-        ));
+        return Err(bad("Sec-WebSocket-Key must be 16 bytes in base 64"));
     }
     if let Some(origin) = headers.get(ORIGIN) {
         if !(same_origin(req, origin) || (rules.origin_allowed)(origin)) {

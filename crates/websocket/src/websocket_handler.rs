@@ -95,8 +95,9 @@ impl WebSocketHandler {
         };
         let handshake = check(&req, &rules)?;
         if req.extensions().get::<OnUpgrade>().is_none() {
-            return Err(HttpError::bad_request(
-                "Bad Request: this connection cannot be upgraded (WebSockets need HTTP/1.1 through the hyper adapter)",
+            return Err(HttpError::because(
+                StatusCode::BAD_REQUEST,
+                "this connection cannot be upgraded (WebSockets need HTTP/1.1 through the hyper adapter)",
             ));
         }
         let on_upgrade = hyper::upgrade::on(&mut req);
