@@ -56,8 +56,9 @@ pub struct AccessRecord {
     started: Instant,
     ip: Option<std::net::IpAddr>,
     method: Method,
-    target: String,
-    request_id: Option<String>,
+    /// The target as sent (shares the request's buffer: no copy).
+    target: Option<shallot_core::http::uri::PathAndQuery>,
+    request_id: Option<shallot_core::http::HeaderValue>,
 }
 
 impl AccessRecord {
@@ -69,15 +70,8 @@ impl AccessRecord {
             started: Instant::now(),
             ip: ConnectionInfo::of(req).map(ConnectionInfo::client_ip),
             method: req.method().clone(),
-            target: req
-                .uri()
-                .path_and_query()
-                .map_or_else(|| req.uri().path().to_owned(), |pq| pq.as_str().to_owned()),
-            request_id: req
-                .headers()
-                .get("x-request-id")
-                .and_then(|id| id.to_str().ok())
-                .map(str::to_owned),
+            target: req.uri().path_and_query().cloned(),
+            request_id: req.headers().get("x-request-id").cloned(),
         }
     }
 
@@ -101,7 +95,8 @@ impl AccessRecord {
     /// ```
     pub fn line(&self, status: u16, bytes: u64) -> String {
         use std::fmt::Write as _;
-        let mut line = String::with_capacity(160 + self.target.len());
+        let target = self.target.as_ref().map_or("/", |pq| pq.as_str());
+        let mut line = String::with_capacity(192 + target.len());
         line.push_str("{\"ts\":\"");
         write_rfc3339(&mut line, self.arrived);
         line.push_str("\",\"ip\":");
@@ -114,7 +109,7 @@ impl AccessRecord {
         line.push_str(",\"method\":");
         push_json_string(&mut line, self.method.as_str());
         line.push_str(",\"path\":");
-        push_json_string(&mut line, &self.target);
+        push_json_string(&mut line, target);
         let micros = self.started.elapsed().as_micros();
         let _ = write!(
             line,
@@ -122,7 +117,7 @@ impl AccessRecord {
             micros / 1000,
             micros % 1000
         );
-        match &self.request_id {
+        match self.request_id.as_ref().and_then(|id| id.to_str().ok()) {
             Some(id) => push_json_string(&mut line, id),
             None => line.push_str("null"),
         }
@@ -131,9 +126,32 @@ impl AccessRecord {
     }
 }
 
+/// `text` as a JSON string (RFC 8259 §7): quotes, backslashes and control characters
+/// escaped, everything else as it is, without allocating.
 fn push_json_string(out: &mut String, text: &str) {
-    // serde_json's escaping: the one a reader of the line will use.
-    out.push_str(&serde_json::Value::from(text).to_string());
+    use std::fmt::Write as _;
+    out.push('"');
+    let mut plain = 0;
+    for (at, c) in text.char_indices() {
+        let escape = match c {
+            '"' => "\\\"",
+            '\\' => "\\\\",
+            '\n' => "\\n",
+            '\r' => "\\r",
+            '\t' => "\\t",
+            c if u32::from(c) < 0x20 => "",
+            _ => continue,
+        };
+        out.push_str(&text[plain..at]);
+        if escape.is_empty() {
+            let _ = write!(out, "\\u{:04x}", u32::from(c));
+        } else {
+            out.push_str(escape);
+        }
+        plain = at + c.len_utf8();
+    }
+    out.push_str(&text[plain..]);
+    out.push('"');
 }
 
 impl Middleware for AccessLogMiddleware {
@@ -144,7 +162,7 @@ impl Middleware for AccessLogMiddleware {
             "request",
             method = %record.method,
             path = %req.uri().path(),
-            request_id = record.request_id.as_deref().unwrap_or(""),
+            request_id = record.request_id.as_ref().and_then(|id| id.to_str().ok()).unwrap_or(""),
             status = tracing::field::Empty,
             latency_ms = tracing::field::Empty,
         );
@@ -246,3 +264,18 @@ impl http_body::Body for CountedBody {
 
 /// How long [`LogWriter::flush`] may take at shutdown in the showcase and the docs.
 pub const FLUSH_TIMEOUT: Duration = Duration::from_secs(2);
+
+#[cfg(test)]
+mod tests {
+    use super::push_json_string;
+
+    #[test]
+    fn escaped_strings_read_back_as_themselves() {
+        for text in ["", "/plain?a=1", "quote\" back\\slash", "line\nbreak\r\ttab", "\u{1}\u{1f}", "é ☃ 𝄞"] {
+            let mut out = String::new();
+            push_json_string(&mut out, text);
+            let back: String = serde_json::from_str(&out).expect("valid JSON");
+            assert_eq!(back, text, "{out}");
+        }
+    }
+}

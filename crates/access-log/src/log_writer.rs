@@ -7,6 +7,9 @@ use std::time::Duration;
 
 /// How many lines may wait for the writer thread before new ones are dropped (counted).
 const QUEUE_LINES: usize = 16 * 1024;
+/// How long the writer lets lines gather after the first one of a batch: one write and one
+/// wake-up for many requests under load, at most this much delay for a line.
+const BATCH_WINDOW: Duration = Duration::from_millis(5);
 
 enum Message {
     Line(String),
@@ -128,6 +131,10 @@ fn write_lines(received: &Receiver<Message>, mut sink: Sink, dropped: &AtomicU64
     let mut batch = Vec::with_capacity(64 * 1024);
     let mut flushes = Vec::new();
     while let Ok(first) = received.recv() {
+        if matches!(first, Message::Line(_)) {
+            // Senders do not wake a sleeping thread: lines pile up in the queue meanwhile.
+            std::thread::sleep(BATCH_WINDOW);
+        }
         let mut next = Some(first);
         while let Some(message) = next {
             match message {

@@ -73,12 +73,20 @@ impl Body {
     /// let inner = Body::from("hi user!");
     /// let wrapped = Body::new(inner);
     /// assert_eq!(wrapped.exact_len(), Some(8));
+    /// assert_eq!(wrapped.as_bytes().map(|b| b.len()), Some(8)); // a `Body` is not boxed again
     /// ```
     pub fn new<B>(body: B) -> Self
     where
         B: http_body::Body<Data = Bytes> + Send + 'static,
         B::Error: Into<BoxError>,
     {
+        // A toolkit body handed back as it is (a tower layer that kept the inner service's
+        // body, say) is not boxed again.
+        let mut slot = Some(body);
+        if let Some(own) = (&mut slot as &mut dyn std::any::Any).downcast_mut::<Option<Self>>() {
+            return own.take().expect("the slot was just filled");
+        }
+        let body = slot.expect("the slot is still full");
         Self {
             kind: Kind::Http(Box::pin(MapErrBody { inner: body })),
         }
