@@ -271,7 +271,14 @@ mod tests {
 
     #[test]
     fn escaped_strings_read_back_as_themselves() {
-        for text in ["", "/plain?a=1", "quote\" back\\slash", "line\nbreak\r\ttab", "\u{1}\u{1f}", "é ☃ 𝄞"] {
+        for text in [
+            "",
+            "/plain?a=1",
+            "quote\" back\\slash",
+            "line\nbreak\r\ttab",
+            "\u{1}\u{1f}",
+            "é ☃ 𝄞",
+        ] {
             let mut out = String::new();
             push_json_string(&mut out, text);
             let back: String = serde_json::from_str(&out).expect("valid JSON");

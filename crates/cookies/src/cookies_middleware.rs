@@ -32,6 +32,7 @@ impl CookiesMiddleware {
     /// across restarts: `Key::from` 64 bytes of a secret (or `Key::generate()` for a key that
     /// lasts one process).
     #[cfg(feature = "secure")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "secure")))]
     #[must_use]
     pub fn with_key(mut self, key: cookie::Key) -> Self {
         self.key = Some(Arc::new(key));

@@ -49,6 +49,7 @@
 //!
 //! Anywhere around the handlers that read or set cookies; in the showcase, right after the
 //! router.
+#![cfg_attr(docsrs, feature(doc_cfg))]
 
 mod cookies_ext;
 mod cookies_middleware;
@@ -57,6 +58,7 @@ mod set_cookie;
 
 pub use cookie;
 #[cfg(feature = "secure")]
+#[cfg_attr(docsrs, doc(cfg(feature = "secure")))]
 pub use cookie::Key;
 pub use cookie::SameSite;
 pub use cookies_ext::{CookiesExt, CookiesResponseExt};

@@ -177,6 +177,7 @@ impl SetCookie {
     /// Signs the value with the middleware's key (HMAC-SHA256): readable by the client,
     /// not forgeable. Read it back with `req.signed_cookie(name)`.
     #[cfg(feature = "secure")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "secure")))]
     #[must_use]
     pub fn signed(mut self) -> Self {
         self.protection = Protection::Signed;
@@ -186,6 +187,7 @@ impl SetCookie {
     /// Encrypts and authenticates the value with the middleware's key (AES-256-GCM):
     /// neither readable nor forgeable. Read it back with `req.private_cookie(name)`.
     #[cfg(feature = "secure")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "secure")))]
     #[must_use]
     pub fn private(mut self) -> Self {
         self.protection = Protection::Private;

@@ -54,6 +54,7 @@
 //! `with_header_read_timeout`, `with_write_timeout`, `with_max_connections`,
 //! `with_grace_period`, `with_error_renderer`, `with_trusted_proxies`, and with the `tls`
 //! feature `with_tls`, `with_tls_handshake_timeout`.
+#![cfg_attr(docsrs, feature(doc_cfg))]
 
 mod catch_panic;
 mod connection;
@@ -75,6 +76,7 @@ pub use server::{
 };
 pub use shutdown::shutdown_signal;
 #[cfg(feature = "tls")]
+#[cfg_attr(docsrs, doc(cfg(feature = "tls")))]
 pub use tls::{TlsConfig, TlsError};
 
 /// Binds `addr` and serves `handler` until SIGINT or SIGTERM, with the default options.

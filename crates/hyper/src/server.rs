@@ -209,6 +209,7 @@ impl Server {
     /// says `https`. A client that speaks plain HTTP to this port, or does not finish its
     /// handshake within the handshake timeout (10 s), is disconnected.
     #[cfg(feature = "tls")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "tls")))]
     #[must_use]
     pub fn with_tls(mut self, tls: crate::TlsConfig) -> Self {
         self.tls = Some(tls);
@@ -217,6 +218,7 @@ impl Server {
 
     /// How long a TLS client may take to finish its handshake (default 10 s).
     #[cfg(feature = "tls")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "tls")))]
     #[must_use]
     pub fn with_tls_handshake_timeout(mut self, timeout: Duration) -> Self {
         self.tls_handshake_timeout = timeout;

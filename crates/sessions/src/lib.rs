@@ -1,4 +1,5 @@
 #![doc = include_str!("../README.md")]
+#![cfg_attr(docsrs, feature(doc_cfg))]
 
 mod memory_store;
 #[cfg(feature = "redis")]
@@ -10,6 +11,7 @@ mod store;
 
 pub use memory_store::MemoryStore;
 #[cfg(feature = "redis")]
+#[cfg_attr(docsrs, doc(cfg(feature = "redis")))]
 pub use redis_store::RedisStore;
 pub use session::{Session, SessionError};
 pub use session_id::{presented_session_id, SessionId, SESSION_ID_LEN};
