@@ -10,6 +10,8 @@ MAX_SECONDS="${MAX_SECONDS:-1200}"
 MAX_LEN="${MAX_LEN:-512}"
 export RUSTC_BOOTSTRAP=1
 targets=(route_match route_pattern query_form cookie_header range_conditional static_path json_body multipart_body accept_encoding forwarded_headers session_cookie sse_event)
+# TARGETS="a b" runs only those.
+if [ -n "${TARGETS:-}" ]; then read -r -a targets <<< "$TARGETS"; fi
 
 seed() { mkdir -p "corpus/$1"; printf '%b' "$2" > "corpus/$1/seed-$3"; }
 seed route_match '/hello/42' 1; seed route_match '/files/a/b%20c' 2; seed route_match '/api/v1/students/1/x' 3

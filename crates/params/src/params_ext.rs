@@ -40,6 +40,53 @@ pub trait ParamsExt {
 
     /// Both merged, query values first for each name.
     fn params(&self) -> &ParamMap;
+
+    /// The first value of `name` (query first, then form), parsed as `T`; `None` when the
+    /// parameter is absent.
+    ///
+    /// # Errors
+    ///
+    /// `400 Bad Request: parameter `{name}` must be a …` when present and not parsable, so a
+    /// handler can use `?`.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use shallot_core::{chain_middleware, test, HttpError, Request};
+    /// use shallot_params::{wrap_parameters, ParamsExt};
+    ///
+    /// async fn page(req: Request) -> Result<String, HttpError> {
+    ///     let page: u32 = req.param_value_as("page")?.unwrap_or(1);
+    ///     Ok(format!("page {page}"))
+    /// }
+    ///
+    /// # #[tokio::main(flavor = "current_thread")] async fn main() {
+    /// let app = chain_middleware((wrap_parameters(),)).apply(page);
+    /// test::get("/?page=3").send(&app).await.assert_body("page 3");
+    /// test::get("/").send(&app).await.assert_body("page 1");
+    /// test::get("/?page=-1")
+    ///     .send(&app)
+    ///     .await
+    ///     .assert_status(400)
+    ///     .assert_body("Bad Request: parameter `page` must be a u32, not `-1`");
+    /// # }
+    /// ```
+    fn param_value_as<T: std::str::FromStr>(
+        &self,
+        name: &str,
+    ) -> Result<Option<T>, shallot_core::HttpError> {
+        let Some(value) = self.params().get(name) else {
+            return Ok(None);
+        };
+        value.parse().map(Some).map_err(|_| {
+            let full = std::any::type_name::<T>();
+            let short = full.rsplit("::").next().unwrap_or(full);
+            shallot_core::HttpError::because(
+                shallot_core::http::StatusCode::BAD_REQUEST,
+                format!("parameter `{name}` must be a {short}, not `{value}`"),
+            )
+        })
+    }
 }
 
 impl ParamsExt for Request {

@@ -1,6 +1,6 @@
 use std::sync::Arc;
 
-use shallot_core::Request;
+use shallot_core::{HttpError, Request};
 
 use crate::route_table::RouteTable;
 use crate::UrlError;
@@ -99,6 +99,53 @@ pub trait RouterExt {
     /// A route parameter, percent-decoded; `None` when absent (or not routed).
     fn param(&self, name: &str) -> Option<&str>;
 
+    /// A route parameter parsed as `T` (`u32`, `Uuid`, any `FromStr`).
+    ///
+    /// # Errors
+    ///
+    /// `400 Bad Request: path parameter `{name}` …` naming the parameter when it is absent
+    /// or does not parse, so a handler can use `?`.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use shallot_core::{chain_middleware, test, HttpError, Request};
+    /// use shallot_router::{get, wrap_routes, RouterExt};
+    ///
+    /// async fn user(req: Request) -> Result<String, HttpError> {
+    ///     let id: u32 = req.param_as("id")?;
+    ///     Ok(format!("user {id}"))
+    /// }
+    ///
+    /// # #[tokio::main(flavor = "current_thread")] async fn main() {
+    /// let app = chain_middleware((wrap_routes([get("/user/{id}", user)]).unwrap(),))
+    ///     .apply(|_req: Request| async { HttpError::not_found() });
+    /// test::get("/user/42").send(&app).await.assert_body("user 42");
+    /// test::get("/user/abc")
+    ///     .send(&app)
+    ///     .await
+    ///     .assert_status(400)
+    ///     .assert_body("Bad Request: path parameter `id` must be a u32, not `abc`");
+    /// # }
+    /// ```
+    fn param_as<T: std::str::FromStr>(&self, name: &str) -> Result<T, HttpError> {
+        let value = self.param(name).ok_or_else(|| {
+            HttpError::because(
+                shallot_core::http::StatusCode::BAD_REQUEST,
+                format!("path parameter `{name}` is missing"),
+            )
+        })?;
+        value.parse().map_err(|_| {
+            HttpError::because(
+                shallot_core::http::StatusCode::BAD_REQUEST,
+                format!(
+                    "path parameter `{name}` must be a {}, not `{value}`",
+                    short_type_name::<T>()
+                ),
+            )
+        })
+    }
+
     /// Every route parameter, in pattern order, percent-decoded.
     fn route_params(&self) -> Vec<(&str, &str)>;
 
@@ -113,6 +160,12 @@ pub trait RouterExt {
     /// [`UrlError::UnknownRoute`], [`UrlError::MissingParam`], or [`UrlError::NoRouter`]
     /// when the request was not routed.
     fn url_for(&self, name: &str, params: &[(&str, &str)]) -> Result<String, UrlError>;
+}
+
+/// `u32` for `u32`, `Uuid` for `uuid::Uuid`: the last path segment of the type's name.
+fn short_type_name<T>() -> &'static str {
+    let full = std::any::type_name::<T>();
+    full.rsplit("::").next().unwrap_or(full)
 }
 
 impl RouterExt for Request {
