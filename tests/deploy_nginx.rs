@@ -125,16 +125,35 @@ fn stderr_after_term(mut process: Owned) -> String {
     err
 }
 
-#[tokio::test]
-async fn two_processes_behind_nginx_share_sessions_and_see_the_real_client() {
-    let Some(nginx) = nginx_binary() else { return };
-    let Some(redis) = RedisServer::start() else {
-        return;
-    };
+/// Redis, two showcase processes trusting 127.0.0.2, and nginx in front with the shipped
+/// configuration on free ports; `None` when nginx or redis-server is missing outside CI.
+struct Deployment {
+    _redis: RedisServer,
+    one: Owned,
+    two: Owned,
+    nginx: Owned,
+    port: u16,
+    dir: PathBuf,
+}
+
+impl Deployment {
+    fn url(&self, path: &str) -> String {
+        format!("http://127.0.0.1:{}{path}", self.port)
+    }
+}
+
+fn deploy() -> Option<Deployment> {
+    let nginx = nginx_binary()?;
+    let redis = RedisServer::start()?;
     let (one, one_addr) = showcase(&redis.url());
     let (two, two_addr) = showcase(&redis.url());
 
-    let dir = std::env::temp_dir().join(format!("shallot-nginx-{}", std::process::id()));
+    static DEPLOYMENTS: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+    let dir = std::env::temp_dir().join(format!(
+        "shallot-nginx-{}-{}",
+        std::process::id(),
+        DEPLOYMENTS.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
+    ));
     for sub in [
         "tmp/body",
         "tmp/proxy",
@@ -189,6 +208,29 @@ async fn two_processes_behind_nginx_share_sessions_and_see_the_real_client() {
         );
         std::thread::sleep(Duration::from_millis(20));
     }
+    Some(Deployment {
+        _redis: redis,
+        one,
+        two,
+        nginx,
+        port,
+        dir,
+    })
+}
+
+#[tokio::test]
+async fn two_processes_behind_nginx_share_sessions_and_see_the_real_client() {
+    let Some(Deployment {
+        _redis,
+        one,
+        two,
+        nginx,
+        port,
+        dir,
+    }) = deploy()
+    else {
+        return;
+    };
     let url = |path: &str| format!("http://127.0.0.1:{port}{path}");
 
     // The client, not the proxy, and not what the client claims.
@@ -243,4 +285,46 @@ async fn two_processes_behind_nginx_share_sessions_and_see_the_real_client() {
         .filter(|l| l.starts_with('{'))
         .all(|l| l.contains("\"ip\":\"127.0.0.1\"")));
     let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[tokio::test]
+async fn two_thousand_sessions_through_nginx_lose_no_update() {
+    use std::sync::Arc;
+
+    let Some(deployment) = deploy() else { return };
+    let url = Arc::new(deployment.url("/session"));
+    let sessions = 2000;
+    let visits = 3;
+    // 2,000 sessions alive at once, at most 200 requests in flight (nginx's 1,024 worker
+    // connections hold both sides of each).
+    let in_flight = Arc::new(tokio::sync::Semaphore::new(200));
+    let started = Instant::now();
+    let tasks: Vec<_> = (0..sessions)
+        .map(|_| {
+            let (url, in_flight) = (Arc::clone(&url), Arc::clone(&in_flight));
+            tokio::spawn(async move {
+                let mut cookie = String::new();
+                let mut last = 0;
+                for _ in 0..visits {
+                    let _permit = in_flight.acquire().await.expect("open");
+                    let res = common::send(Method::GET, &url, &[("cookie", &cookie)], "").await;
+                    assert_eq!(res.status, 200, "{}", res.text());
+                    if let Some(set) = res.header("set-cookie") {
+                        cookie = set.split(';').next().expect("sid").to_owned();
+                    }
+                    last = res.json()["visits"].as_u64().expect("a count");
+                }
+                last
+            })
+        })
+        .collect();
+    for task in tasks {
+        assert_eq!(task.await.expect("joined"), visits, "every visit counted");
+    }
+    assert!(
+        started.elapsed() < Duration::from_secs(300),
+        "{:?}",
+        started.elapsed()
+    );
+    let _ = std::fs::remove_dir_all(&deployment.dir);
 }
