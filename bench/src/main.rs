@@ -28,12 +28,21 @@ fn main() {
     let mut args = std::env::args().skip(1);
     let mut server = String::from("shallot");
     let mut addr = String::from("127.0.0.1:0");
+    let mut ws_client: Option<String> = None;
+    let (mut connections, mut seconds) = (64usize, 5u64);
     while let Some(arg) = args.next() {
         match arg.as_str() {
             "--server" => server = args.next().expect("--server NAME"),
             "--addr" => addr = args.next().expect("--addr HOST:PORT"),
+            "--ws-client" => ws_client = Some(args.next().expect("--ws-client URL")),
+            "--connections" => connections = args.next().expect("N").parse().expect("a number"),
+            "--seconds" => seconds = args.next().expect("N").parse().expect("a number"),
             other => panic!("unknown argument {other}"),
         }
+    }
+    if let Some(url) = ws_client {
+        ws_echo_load(&url, connections, seconds);
+        return;
     }
     match server.as_str() {
         "actix" => actix(&addr),
@@ -71,6 +80,29 @@ fn tokio_server(name: &str, addr: &str) {
                 let server = shallot::server::Server::from_listener(listener).unwrap();
                 announce(local);
                 server.serve(|req: shallot::Request| async move { bare_answer(req.uri().path()) }).await.unwrap();
+            }
+            "ws-bare" => {
+                announce(local);
+                ws_bare(listener).await;
+            }
+            "ws-shallot" => {
+                use shallot::router::{get, wrap_routes};
+                use shallot::websocket::websocket;
+                let app = shallot::chain_middleware((wrap_routes([get(
+                    "/ws",
+                    websocket(|mut socket| async move {
+                        while let Some(message) = socket.recv().await {
+                            if socket.send(message).await.is_err() {
+                                break;
+                            }
+                        }
+                    }),
+                )])
+                .unwrap(),))
+                .apply(|_req: shallot::Request| async { shallot::HttpError::not_found() });
+                let server = shallot::server::Server::from_listener(listener).unwrap();
+                announce(local);
+                server.serve(app).await.unwrap();
             }
             "shallot" | "shallot-1000" | "shallot-observed" | "shallot-production" => {
                 let app = match name {
@@ -298,4 +330,58 @@ fn shallot_app(thousand_routes: bool) -> shallot::ChainHandler {
         shallot::params::wrap_parameters(),
     ))
     .apply(|_req: Request| async { HttpError::not_found() })
+}
+
+// ---- WebSocket echo: a bare tokio-tungstenite server, and a load client ------------------
+
+async fn ws_bare(listener: tokio::net::TcpListener) {
+    use futures_util::{SinkExt, StreamExt};
+    loop {
+        let (stream, _) = listener.accept().await.unwrap();
+        stream.set_nodelay(true).unwrap();
+        tokio::spawn(async move {
+            let Ok(mut socket) = tokio_tungstenite::accept_async(stream).await else { return };
+            while let Some(Ok(message)) = socket.next().await {
+                if message.is_text() || message.is_binary() {
+                    if socket.send(message).await.is_err() {
+                        break;
+                    }
+                }
+            }
+        });
+    }
+}
+
+/// `connections` clients each sending a 1 KiB text message and waiting for its echo, for
+/// `seconds`; prints the echoes per second.
+fn ws_echo_load(url: &str, connections: usize, seconds: u64) {
+    use futures_util::{SinkExt, StreamExt};
+    use tokio_tungstenite::tungstenite::Message as WsMessage;
+    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+    let total: u64 = runtime.block_on(async {
+        let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(seconds);
+        let mut tasks = Vec::new();
+        for _ in 0..connections {
+            let url = url.to_owned();
+            tasks.push(tokio::spawn(async move {
+                let (mut socket, _) = tokio_tungstenite::connect_async(url).await.unwrap();
+                let payload = "x".repeat(1024);
+                let mut echoed = 0u64;
+                while tokio::time::Instant::now() < deadline {
+                    socket.send(WsMessage::text(payload.clone())).await.unwrap();
+                    match socket.next().await {
+                        Some(Ok(_)) => echoed += 1,
+                        _ => break,
+                    }
+                }
+                echoed
+            }));
+        }
+        let mut total = 0;
+        for task in tasks {
+            total += task.await.unwrap();
+        }
+        total
+    });
+    println!("{:.0} messages/s", total as f64 / seconds as f64);
 }
