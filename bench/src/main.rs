@@ -81,6 +81,24 @@ fn tokio_server(name: &str, addr: &str) {
                 announce(local);
                 server.serve(|req: shallot::Request| async move { bare_answer(req.uri().path()) }).await.unwrap();
             }
+            "shallot-tls" => {
+                let (cert, key) = self_signed();
+                let tls = shallot::server::TlsConfig::from_pem(cert.as_bytes(), key.as_bytes()).unwrap();
+                let app = shallot_app(false);
+                let server = shallot::server::Server::from_listener(listener).unwrap().with_tls(tls);
+                announce(local);
+                server.serve(app).await.unwrap();
+            }
+            "axum-tls" => {
+                let (cert, key) = self_signed();
+                let config = axum_server::tls_rustls::RustlsConfig::from_config(std::sync::Arc::new(rustls_config(&cert, &key)));
+                let std_listener = listener.into_std().unwrap();
+                announce(local);
+                axum_server::from_tcp_rustls(std_listener, config)
+                    .serve(axum_app().into_make_service())
+                    .await
+                    .unwrap();
+            }
             "ws-bare" => {
                 announce(local);
                 ws_bare(listener).await;
@@ -384,4 +402,30 @@ fn ws_echo_load(url: &str, connections: usize, seconds: u64) {
         total
     });
     println!("{:.0} messages/s", total as f64 / seconds as f64);
+}
+
+// ---- HTTPS: a throwaway certificate, the same for both TLS servers ----------------------
+
+fn self_signed() -> (String, String) {
+    let certified = rcgen::generate_simple_self_signed(vec!["localhost".into()]).unwrap();
+    (certified.cert.pem(), certified.signing_key.serialize_pem())
+}
+
+/// What axum-server is given: rustls with ring, ALPN h2 and http/1.1, as shallot's TlsConfig.
+fn rustls_config(cert: &str, key: &str) -> rustls::ServerConfig {
+    use rustls::pki_types::pem::PemObject;
+    let chain: Vec<_> = rustls::pki_types::CertificateDer::pem_slice_iter(cert.as_bytes())
+        .collect::<Result<_, _>>()
+        .unwrap();
+    let key = rustls::pki_types::PrivateKeyDer::from_pem_slice(key.as_bytes()).unwrap();
+    let mut config = rustls::ServerConfig::builder_with_provider(std::sync::Arc::new(
+        rustls::crypto::ring::default_provider(),
+    ))
+    .with_safe_default_protocol_versions()
+    .unwrap()
+    .with_no_client_auth()
+    .with_single_cert(chain, key)
+    .unwrap();
+    config.alpn_protocols = vec![b"h2".to_vec(), b"http/1.1".to_vec()];
+    config
 }
