@@ -106,7 +106,7 @@ async fn graceful_exit_on(signal_name: &str) {
     let mut running = spawn(&["--addr", "127.0.0.1:0"], &[]);
     let url = format!("http://{}/slow?ms=1500", running.addr);
     let in_flight = tokio::spawn(async move { common::get(&url).await });
-    tokio::time::sleep(Duration::from_millis(300)).await;
+    common::wait_in_flight(&running.addr).await;
     signal(&running.child, signal_name);
 
     let res = in_flight.await.expect("the in-flight request task");

@@ -284,7 +284,7 @@ async fn shutdown_finishes_an_in_flight_slow_request() {
     let mut app = start().await;
     let url = app.url("/slow?ms=700");
     let in_flight = tokio::spawn(async move { get(&url).await });
-    tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    common::wait_in_flight(&app.addr.to_string()).await;
     app.stop();
     let res = in_flight.await.unwrap();
     assert_eq!((res.status.as_u16(), res.text()), (200, "slept 700 ms"));

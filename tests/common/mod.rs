@@ -144,3 +144,19 @@ pub async fn raw(addr: SocketAddr, request: &[u8]) -> String {
         .expect("the server closes within 10 s");
     String::from_utf8_lossy(&out).into_owned()
 }
+
+/// Waits until the one other request sent to a fresh showcase at `addr` has reached the
+/// pile: `/stats` counts every request that did, itself included, so once the k-th `/stats`
+/// says more than k, the other one is in.
+pub async fn wait_in_flight(addr: &str) {
+    let stats = format!("http://{addr}/stats");
+    for asked in 1u64..=10_000 {
+        let seen = get(&stats).await.json()["requests"]
+            .as_u64()
+            .expect("a count");
+        if seen > asked {
+            return;
+        }
+    }
+    panic!("the request never reached the pile");
+}

@@ -2,12 +2,14 @@
 
 mod common;
 
+use std::sync::Arc;
 use std::time::Duration;
 
 use common::{bind, raw, start, status_of};
 use shallot_core::{JsonErrors, Request};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
+use tokio::sync::Notify;
 
 async fn app(req: Request) -> String {
     match req.uri().path() {
@@ -18,6 +20,35 @@ async fn app(req: Request) -> String {
         }
         _ => "fine".to_owned(),
     }
+}
+
+/// A handler whose `/slow` says when it has started (the request is in flight), then takes
+/// `slow` to answer.
+fn slow_app(
+    slow: Duration,
+) -> (
+    Arc<Notify>,
+    impl Fn(Request) -> std::pin::Pin<Box<dyn std::future::Future<Output = String> + Send>>
+        + Send
+        + Sync
+        + 'static,
+) {
+    let started = Arc::new(Notify::new());
+    let handler = {
+        let started = Arc::clone(&started);
+        move |req: Request| {
+            let started = Arc::clone(&started);
+            Box::pin(async move {
+                if req.uri().path() != "/slow" {
+                    return "fine".to_owned();
+                }
+                started.notify_one();
+                tokio::time::sleep(slow).await;
+                "slept".to_owned()
+            }) as std::pin::Pin<Box<dyn std::future::Future<Output = String> + Send>>
+        }
+    };
+    (started, handler)
 }
 
 #[tokio::test]
@@ -61,13 +92,14 @@ async fn the_error_renderer_applies_to_the_servers_own_answers() {
 
 #[tokio::test]
 async fn shutdown_lets_an_in_flight_request_finish_and_stops_accepting() {
-    let mut server = start(bind().await, app).await;
+    let (in_flight, handler) = slow_app(Duration::from_millis(800));
+    let mut server = start(bind().await, handler).await;
     let mut stream = TcpStream::connect(server.addr).await.unwrap();
     stream
         .write_all(b"GET /slow HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n")
         .await
         .unwrap();
-    tokio::time::sleep(Duration::from_millis(200)).await;
+    in_flight.notified().await; // the handler is running
     server.stop();
 
     let mut answer = Vec::new();
@@ -92,9 +124,11 @@ async fn shutdown_lets_an_in_flight_request_finish_and_stops_accepting() {
 
 #[tokio::test]
 async fn shutdown_gives_up_after_the_grace_period() {
+    // The request would take 60 s; the grace period is 100 ms.
+    let (in_flight, handler) = slow_app(Duration::from_secs(60));
     let mut server = start(
         bind().await.with_grace_period(Duration::from_millis(100)),
-        app,
+        handler,
     )
     .await;
     let mut stream = TcpStream::connect(server.addr).await.unwrap();
@@ -102,18 +136,27 @@ async fn shutdown_gives_up_after_the_grace_period() {
         .write_all(b"GET /slow HTTP/1.1\r\nHost: a\r\n\r\n")
         .await
         .unwrap();
-    tokio::time::sleep(Duration::from_millis(100)).await;
+    in_flight.notified().await;
     server.stop();
     let started = std::time::Instant::now();
     (&mut server.task).await.unwrap().unwrap();
-    assert!(started.elapsed() < Duration::from_millis(600));
+    assert!(
+        started.elapsed() < Duration::from_secs(30),
+        "it did not wait for the request"
+    );
 }
 
 #[tokio::test]
 async fn a_silent_connection_does_not_hold_shutdown() {
     let mut server = start(bind().await.with_grace_period(Duration::from_secs(10)), app).await;
     let _silent = TcpStream::connect(server.addr).await.unwrap();
-    tokio::time::sleep(Duration::from_millis(100)).await;
+    // The server has accepted it once a later connection is answered.
+    let res = raw(
+        server.addr,
+        b"GET / HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n",
+    )
+    .await;
+    assert_eq!(status_of(&res), 200);
     server.stop();
     let started = std::time::Instant::now();
     tokio::time::timeout(Duration::from_secs(5), &mut server.task)
@@ -121,5 +164,5 @@ async fn a_silent_connection_does_not_hold_shutdown() {
         .expect("shutdown does not wait for a connection that sent nothing")
         .unwrap()
         .unwrap();
-    assert!(started.elapsed() < Duration::from_secs(2));
+    assert!(started.elapsed() < Duration::from_secs(5));
 }
