@@ -24,14 +24,13 @@ async fn app(req: Request) -> String {
 
 /// A handler whose `/slow` says when it has started (the request is in flight), then takes
 /// `slow` to answer.
+type Answer = std::pin::Pin<Box<dyn std::future::Future<Output = String> + Send>>;
+
 fn slow_app(
     slow: Duration,
 ) -> (
     Arc<Notify>,
-    impl Fn(Request) -> std::pin::Pin<Box<dyn std::future::Future<Output = String> + Send>>
-        + Send
-        + Sync
-        + 'static,
+    impl Fn(Request) -> Answer + Send + Sync + 'static,
 ) {
     let started = Arc::new(Notify::new());
     let handler = {
@@ -45,7 +44,7 @@ fn slow_app(
                 started.notify_one();
                 tokio::time::sleep(slow).await;
                 "slept".to_owned()
-            }) as std::pin::Pin<Box<dyn std::future::Future<Output = String> + Send>>
+            }) as Answer
         }
     };
     (started, handler)
