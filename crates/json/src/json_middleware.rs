@@ -42,7 +42,7 @@ fn carries_json(req: &Request) -> bool {
 ///
 /// # Errors
 ///
-/// The `400` answer for malformed JSON. serde_json's recursion limit (128 levels) makes a
+/// The `400` answer for malformed JSON. serde_json's recursion limit (127 levels accepted, 128 refused) makes a
 /// deeply nested body malformed rather than a stack overflow. A body over its limit, broken
 /// off or stalled: the [`BodyError`](shallot_core::BodyError)'s answer (`413`, `400`, `408`).
 ///

@@ -34,7 +34,7 @@
 //! | condition | answer |
 //! |---|---|
 //! | `content-type` is `application/json` or `application/*+json` (any parameters, any case) and the body parses | the value is attached ([`JsonExt`]); the handler runs |
-//! | the same, body does not parse (or nests over 128 levels) | `400`, `Malformed JSON`, the handler does not run |
+//! | the same, body does not parse (or nests 128 levels or more) | `400`, `Malformed JSON`, the handler does not run |
 //! | the same, empty body | passes unchanged; `req.json()` is `400 Malformed JSON` |
 //! | another content type, or none | passes unchanged |
 //! | [`require_json`] on a route, request not JSON | `415`, `Unsupported Media Type`, `Accept: application/json` |

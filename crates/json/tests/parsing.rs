@@ -97,6 +97,18 @@ async fn deep_nesting_is_a_400_not_a_stack_overflow() {
 }
 
 #[tokio::test]
+async fn at_most_127_levels_of_nesting_are_accepted() {
+    let nested = |levels: usize| "[".repeat(levels) + &"]".repeat(levels);
+    for (levels, status) in [(100, 200), (127, 200), (128, 400), (129, 400)] {
+        test::post("/", nested(levels))
+            .header("content-type", "application/json")
+            .send(&app())
+            .await
+            .assert_status(status);
+    }
+}
+
+#[tokio::test]
 async fn an_empty_json_body_carries_no_json() {
     let app = app();
     test::post("/", "")
