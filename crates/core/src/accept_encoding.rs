@@ -55,29 +55,33 @@ pub fn preferred_encoding<'a>(accept_encoding: &str, offered: &[&'a str]) -> Opt
     best.map(|(_, coding)| coding)
 }
 
-/// The weight (0 to 1000) the header gives `coding`: its own entry's, else `*`'s, else
-/// `None` (not accepted).
+/// The weight (0 to 1000) the header gives `coding`: its own entry's (the first one naming it
+/// exactly), else its alias's (`x-gzip` for `gzip`), else `*`'s, else `None` (not accepted).
 fn coding_weight(header: &str, coding: &str) -> Option<u16> {
-    let mut star = None;
+    let (mut alias, mut star) = (None, None);
     for entry in header.split(',') {
         let mut parts = entry.split(';');
         let name = parts.next().unwrap_or("").trim();
         if name.is_empty() {
             continue;
         }
-        let is_coding = name.eq_ignore_ascii_case(coding)
-            || (coding.eq_ignore_ascii_case("gzip") && name.eq_ignore_ascii_case("x-gzip"));
+        let exact = name.eq_ignore_ascii_case(coding);
+        let is_alias = coding.eq_ignore_ascii_case("gzip") && name.eq_ignore_ascii_case("x-gzip");
         let is_star = name == "*";
-        if !is_coding && !is_star {
+        if !exact && !is_alias && !is_star {
             continue;
         }
         let Some(q) = weight(parts) else { continue };
-        if is_coding {
+        if exact {
             return Some(q);
         }
-        star = Some(q);
+        if is_alias {
+            alias = alias.or(Some(q));
+        } else {
+            star = star.or(Some(q));
+        }
     }
-    star
+    alias.or(star)
 }
 
 /// The `q` of an entry's parameters, in thousandths; 1000 when absent; `None` when
@@ -141,6 +145,9 @@ mod tests {
             ("br;level=3", vec!["br"]),
             ("br;foo=bar;q=0.5, gzip;q=0.4", vec!["br", "gzip"]),
             (" , ,gzip ,", vec!["gzip"]),
+            ("x-gzip, gzip;q=0", vec![]),
+            ("x-gzip;q=0, gzip", vec!["gzip"]),
+            ("*;q=0, *", vec![]),
         ] {
             assert_eq!(accepted_encodings(header, &OFFERED), expected, "{header:?}");
             assert_eq!(
