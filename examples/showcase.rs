@@ -57,6 +57,8 @@ const MAX_TEXT_BYTES: usize = 10 * 1024 * 1024;
 const UPLOAD_LIMIT: u64 = 1024 * 1024 * 1024;
 /// The most events `/events` sends.
 const MAX_EVENTS: u64 = 10_000;
+/// Only the `/session` routes use sessions: every other request skips the middleware.
+const SESSION_PATHS: [&str; 1] = ["/session"];
 /// How long the showcase waits for Redis at start-up.
 const REDIS_TIMEOUT: Duration = Duration::from_secs(5);
 
@@ -75,7 +77,7 @@ impl Config {
     pub(crate) fn new(static_dir: &Path) -> Self {
         Self {
             static_dir: static_dir.to_owned(),
-            sessions: wrap_sessions(MemoryStore::new()),
+            sessions: wrap_sessions(MemoryStore::new()).with_paths(SESSION_PATHS),
             access_log: None,
         }
     }
@@ -769,7 +771,8 @@ fn run() -> Result<(), Box<dyn std::error::Error>> {
                     .await
                     .map_err(|error| format!("--redis {url}: {error}"))?,
             ),
-        };
+        }
+        .with_paths(SESSION_PATHS);
         let config = Config {
             sessions: sessions.with_ttl(options.session_ttl),
             access_log: options.access_log.then(LogWriter::stderr),

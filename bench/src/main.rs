@@ -307,7 +307,7 @@ fn shallot_production() -> shallot::ChainHandler {
         cors,
         nosniff,
         shallot::compression::wrap_compression(),
-        shallot::sessions::wrap_memory_sessions(),
+        shallot::sessions::wrap_memory_sessions().with_paths(["/session"]),
     ))
     .apply(shallot_app(false))
 }

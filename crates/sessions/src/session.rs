@@ -14,6 +14,8 @@ pub(crate) struct SessionsConfig {
     pub(crate) ttl: Duration,
     pub(crate) cookie_name: String,
     pub(crate) timeout: Duration,
+    /// Path prefixes whose requests get a session handle; empty: every request.
+    pub(crate) paths: Vec<String>,
 }
 
 /// The request's session, reached with [`SessionsExt::session`](crate::SessionsExt): nothing

@@ -17,6 +17,7 @@ pub fn wrap_sessions(store: impl Store) -> SessionsMiddleware {
             ttl: Duration::from_secs(86_400),
             cookie_name: "sid".into(),
             timeout: Duration::from_secs(3),
+            paths: Vec::new(),
         }),
     }
 }
@@ -82,6 +83,38 @@ impl SessionsMiddleware {
     }
 }
 
+impl SessionsMiddleware {
+    /// Attaches sessions only to requests whose path is one of these or under one of them
+    /// (`/session` covers `/session` and `/session/login`, not `/sessions`); every other
+    /// request passes through without cost, and `req.session()` answers 500 there. By
+    /// default every request gets a handle.
+    ///
+    /// # Panics
+    ///
+    /// When the middleware was already cloned: set options first.
+    #[must_use]
+    pub fn with_paths<I>(mut self, prefixes: I) -> Self
+    where
+        I: IntoIterator,
+        I::Item: Into<String>,
+    {
+        self.shared().paths = prefixes
+            .into_iter()
+            .map(|p| p.into().trim_end_matches('/').to_owned())
+            .collect();
+        self
+    }
+
+    fn covers(&self, path: &str) -> bool {
+        let paths = &self.shared.paths;
+        paths.is_empty()
+            || paths.iter().any(|prefix| {
+                path.strip_prefix(prefix.as_str())
+                    .is_some_and(|rest| rest.is_empty() || rest.starts_with('/'))
+            })
+    }
+}
+
 /// The request with its [`Session`] handle attached (nothing is read from the store yet).
 ///
 /// # Examples
@@ -138,6 +171,10 @@ pub fn sessions_response(mut res: Response, session: &Session) -> Response {
 }
 
 impl Middleware for SessionsMiddleware {
+    fn passes_through(&self, req: &Request) -> bool {
+        !self.covers(req.uri().path())
+    }
+
     fn call(&self, req: Request, next: Next) -> BoxFuture<Response> {
         let req = sessions_request(req, self);
         let session = req

@@ -203,3 +203,16 @@ async fn the_cookie_is_secure_exactly_over_https() {
     let cookie = res.headers()["set-cookie"].to_str().expect("text");
     assert!(cookie.ends_with("; Secure"), "{cookie}");
 }
+
+#[tokio::test]
+async fn with_paths_only_those_requests_get_sessions() {
+    let app = app(wrap_memory_sessions().with_paths(["/visit"]));
+    test::get("/visit")
+        .send(&app)
+        .await
+        .assert_status(200)
+        .assert_body("1");
+    test::get("/visit/more").send(&app).await.assert_status(200);
+    test::get("/read").send(&app).await.assert_status(500);
+    test::get("/visitor").send(&app).await.assert_status(500);
+}
