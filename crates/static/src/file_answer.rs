@@ -11,7 +11,6 @@ use shallot_core::{status, Body, HttpError, IntoResponse, Request, Response};
 use tokio::io::{AsyncReadExt, AsyncSeekExt};
 use tokio_util::io::ReaderStream;
 
-use crate::accept_encoding::Encoding;
 use crate::byte_range::{parse_range, RangeRequest};
 use crate::conditional::{evaluate, if_range_allows, Precondition, Validators};
 use crate::resolve::Found;
@@ -20,19 +19,9 @@ use crate::{CHUNK_SIZE, WHOLE_READ_LIMIT};
 
 /// The content type of the file as named in the URL (a folder's index is HTML), guessed from
 /// mime_guess's table; text types get `; charset=utf-8`.
-pub(crate) fn content_type_of(
-    relative: &Path,
-    served: &Path,
-    encoding: Option<Encoding>,
-) -> HeaderValue {
-    let named = if encoding.is_some() {
-        served.with_extension("")
-    } else {
-        served.to_path_buf()
-    };
+pub(crate) fn content_type_of(named: &Path) -> HeaderValue {
     let guessed = named
         .extension()
-        .or_else(|| relative.extension())
         .and_then(|ext| ext.to_str())
         .and_then(|ext| mime_guess::from_ext(ext).first_raw());
     match guessed {

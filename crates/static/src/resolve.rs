@@ -6,6 +6,10 @@ use std::path::{Path, PathBuf};
 pub(crate) struct Found {
     pub(crate) path: PathBuf,
     pub(crate) metadata: Metadata,
+    /// The name the client asked for (a folder's index file for a folder), before symlinks
+    /// are followed: what the content type is guessed from, as the content-type middleware
+    /// would guess it from the URL.
+    pub(crate) named: PathBuf,
 }
 
 /// Resolves `relative` under `root` (already canonical): every symlink is followed, and the
@@ -17,9 +21,13 @@ pub(crate) async fn resolve(
     index: Option<&str>,
     follow_outside: bool,
 ) -> Option<Found> {
-    let found = resolve_one(root, &root.join(relative), follow_outside).await?;
+    let asked = root.join(relative);
+    let found = resolve_one(root, &asked, follow_outside).await?;
     if found.metadata.is_file() {
-        return Some(found);
+        return Some(Found {
+            named: asked,
+            ..found
+        });
     }
     if found.metadata.is_dir() {
         let index = resolve_one(root, &found.path.join(index?), follow_outside).await?;
@@ -48,5 +56,9 @@ async fn resolve_one(root: &Path, candidate: &Path, follow_outside: bool) -> Opt
         return None;
     }
     let metadata = tokio::fs::metadata(&path).await.ok()?;
-    Some(Found { path, metadata })
+    Some(Found {
+        named: candidate.to_path_buf(),
+        path,
+        metadata,
+    })
 }

@@ -164,16 +164,14 @@ impl StaticMiddleware {
         let relative = relative_path(self.under_prefix(req.uri().path())?)?;
         let follow = config.symlinks == Symlinks::Follow;
         let file = resolve(&config.root, &relative, config.index.as_deref(), follow).await?;
+        let named = file.named.clone();
         let (file, encoding) = match self.precompressed_variant(req.headers(), &file).await {
             Some((variant, encoding)) => (variant, Some(encoding)),
             None => (file, None),
         };
         let mut headers = HeaderMap::new();
         if config.content_type {
-            headers.insert(
-                CONTENT_TYPE,
-                content_type_of(&relative, &file.path, encoding),
-            );
+            headers.insert(CONTENT_TYPE, content_type_of(&named));
         }
         if let Some(encoding) = encoding {
             headers.insert(CONTENT_ENCODING, HeaderValue::from_static(encoding.token()));

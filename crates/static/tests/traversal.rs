@@ -117,3 +117,23 @@ async fn only_regular_files_are_served() {
         .with_symlinks(Symlinks::Follow));
     test::get("/s/zero").send(&app).await.assert_status(418);
 }
+
+#[cfg(unix)]
+#[tokio::test]
+async fn a_symlink_is_typed_by_the_name_asked_for_like_the_content_type_middleware_would() {
+    let (_outside, public) = setup();
+    let root = public.path.join("public");
+    // `site.css` links to a file named `ok.txt` inside the folder.
+    std::os::unix::fs::symlink(root.join("ok.txt"), root.join("site.css")).unwrap();
+    let app = app(wrap_static("/s", &root).unwrap());
+    test::get("/s/site.css")
+        .send(&app)
+        .await
+        .assert_status(200)
+        .assert_header("content-type", "text/css; charset=utf-8")
+        .assert_body("fine");
+    test::get("/s/ok.txt")
+        .send(&app)
+        .await
+        .assert_header("content-type", "text/plain; charset=utf-8");
+}
