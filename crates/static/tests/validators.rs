@@ -159,3 +159,33 @@ async fn failed_preconditions_are_412() {
         .await
         .assert_status(412);
 }
+
+#[tokio::test]
+async fn head_gets_412_too_and_a_304_keeps_cache_control() {
+    let folder = Folder::new();
+    folder.file("a.txt", "content");
+    let middleware = wrap_static("/s", folder.root())
+        .unwrap()
+        .with_cache_control("public, max-age=60".parse().unwrap());
+    let app = app(middleware);
+    test::head("/s/a.txt")
+        .header("if-match", "\"other\"")
+        .send(&app)
+        .await
+        .assert_status(412)
+        .assert_body("");
+    let etag = test::get("/s/a.txt")
+        .send(&app)
+        .await
+        .header("etag")
+        .unwrap()
+        .to_owned();
+    // RFC 9110 §15.4.5: a 304 carries the Cache-Control the 200 would.
+    test::get("/s/a.txt")
+        .header("if-none-match", &etag)
+        .send(&app)
+        .await
+        .assert_status(304)
+        .assert_header("cache-control", "public, max-age=60")
+        .assert_header("etag", &etag);
+}
