@@ -38,6 +38,9 @@ pub(crate) struct Levels {
     pub(crate) gzip: u32,
 }
 
+/// The first output buffer of a stream: enough for most answers compressed whole.
+const OUTPUT_CAPACITY: usize = 16 * 1024;
+
 /// The brotli window: 2^18 bytes (256 KiB) per stream, not the format's 16 MiB, so that many
 /// concurrent streams stay cheap; text compresses almost as well.
 const BROTLI_WINDOW_LOG: u32 = 18;
@@ -55,14 +58,17 @@ impl Encoder {
     pub(crate) fn new(coding: Coding, levels: Levels) -> io::Result<Self> {
         Ok(match coding {
             Coding::Brotli => Self::Brotli(Box::new(brotli::CompressorWriter::new(
-                Vec::new(),
+                Vec::with_capacity(OUTPUT_CAPACITY),
                 16 * 1024,
                 levels.brotli,
                 BROTLI_WINDOW_LOG,
             ))),
-            Coding::Zstd => Self::Zstd(zstd::stream::write::Encoder::new(Vec::new(), levels.zstd)?),
+            Coding::Zstd => Self::Zstd(zstd::stream::write::Encoder::new(
+                Vec::with_capacity(OUTPUT_CAPACITY),
+                levels.zstd,
+            )?),
             Coding::Gzip => Self::Gzip(flate2::write::GzEncoder::new(
-                Vec::new(),
+                Vec::with_capacity(OUTPUT_CAPACITY),
                 flate2::Compression::new(levels.gzip),
             )),
         })
@@ -97,9 +103,12 @@ impl Encoder {
         self.output().len()
     }
 
-    /// The compressed bytes produced so far.
+    /// The compressed bytes produced so far; the encoder goes on into a buffer of the same
+    /// capacity, so a long stream does not grow one from nothing for every chunk.
     pub(crate) fn take(&mut self) -> Bytes {
-        Bytes::from(std::mem::take(self.output()))
+        let output = self.output();
+        let capacity = output.capacity();
+        Bytes::from(std::mem::replace(output, Vec::with_capacity(capacity)))
     }
 
     /// Ends the stream and returns its last bytes.
