@@ -16,14 +16,9 @@ impl Context {
         req.extensions().get::<Self>()
     }
 
-    /// The request's slot, made on first use.
+    /// The request's slot, made on first use (one lookup, not a lookup, an insert and
+    /// another lookup).
     pub(crate) fn of_mut(req: &mut Request) -> &mut Self {
-        let extensions = req.extensions_mut();
-        if extensions.get::<Self>().is_none() {
-            extensions.insert(Self::default());
-        }
-        extensions
-            .get_mut::<Self>()
-            .expect("the context slot was just inserted")
+        req.extensions_mut().get_or_insert_default::<Self>()
     }
 }

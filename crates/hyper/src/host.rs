@@ -1,23 +1,51 @@
-use http::header::HOST;
 use http::uri::Authority;
-use http::{HeaderMap, Version};
+use http::Version;
+#[cfg(test)]
+use http::{header::HOST, HeaderMap};
 
 /// RFC 9112 §3.2: an HTTP/1.1 request carries exactly one `Host`, whose value is a valid
 /// authority without userinfo, or empty when the target has no authority. HTTP/1.0 may omit
 /// it; HTTP/2 carries `:authority` instead.
+#[cfg(test)]
 pub(crate) fn host_is_valid(version: Version, headers: &HeaderMap) -> bool {
     let mut hosts = headers.get_all(HOST).iter();
-    let Some(host) = hosts.next() else {
+    let first = hosts.next();
+    let count = usize::from(first.is_some()) + hosts.count();
+    host_value_is_valid(version, first, count)
+}
+
+/// [`host_is_valid`] from the first `Host` value and the number of them (the adapter counts
+/// them in its one pass over the head).
+pub(crate) fn host_value_is_valid(
+    version: Version,
+    host: Option<&http::HeaderValue>,
+    count: usize,
+) -> bool {
+    let Some(host) = host else {
         return version != Version::HTTP_11;
     };
-    if hosts.next().is_some() {
+    if count > 1 {
         return false;
     }
     let bytes = host.as_bytes();
-    if bytes.is_empty() {
+    if bytes.is_empty() || plain_host(bytes) {
         return true;
     }
     !bytes.contains(&b'@') && Authority::try_from(bytes).is_ok()
+}
+
+/// The common case, checked without parsing: a name or IPv4 address of letters, digits, dots
+/// and hyphens, and an optional port of 1 to 5 digits. Anything else goes to `Authority`.
+fn plain_host(bytes: &[u8]) -> bool {
+    let (name, port) = match bytes.iter().position(|b| *b == b':') {
+        Some(colon) => (&bytes[..colon], Some(&bytes[colon + 1..])),
+        None => (bytes, None),
+    };
+    !name.is_empty()
+        && name
+            .iter()
+            .all(|b| b.is_ascii_alphanumeric() || *b == b'.' || *b == b'-')
+        && port.is_none_or(|p| (1..=5).contains(&p.len()) && p.iter().all(u8::is_ascii_digit))
 }
 
 #[cfg(test)]
@@ -46,6 +74,9 @@ mod tests {
             (v11, &["user@evil.test"], false),
             (v11, &["bad host"], false),
             (v11, &["a.test/path"], false),
+            (v11, &["a.test:"], true), // RFC 3986: the port may be empty
+            (v11, &["a.test:123456"], true), // RFC 3986: port = *DIGIT
+            (v11, &["a_b.test"], true),
             (v10, &[], true),
             (Version::HTTP_2, &[], true),
         ] {

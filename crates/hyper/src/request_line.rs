@@ -1,7 +1,7 @@
 //! RFC 9112 §3.2 request targets and the exact header-block cap: what hyper lets through
 //! and a server should not.
 
-use http::header::{ALLOW, TRANSFER_ENCODING};
+use http::header::{ALLOW, HOST, TRANSFER_ENCODING, UPGRADE};
 use http::{HeaderValue, Method, StatusCode, Uri, Version};
 use shallot_core::{HttpError, IntoResponse, Response};
 
@@ -9,8 +9,49 @@ use shallot_core::{HttpError, IntoResponse, Response};
 const KNOWN_METHODS: HeaderValue =
     HeaderValue::from_static("GET, HEAD, POST, PUT, DELETE, PATCH, OPTIONS");
 
+/// What one pass over a request's headers tells the adapter: everything it checks per
+/// request, without a hash lookup per rule.
+#[derive(Debug, Default)]
+pub(crate) struct HeadFacts<'a> {
+    /// The size of the head as a client sends it: the request line, each `name: value` line,
+    /// the empty line (HTTP/1.x).
+    pub(crate) bytes: usize,
+    /// The first `Host` value, and how many there are.
+    pub(crate) host: Option<&'a HeaderValue>,
+    pub(crate) hosts: usize,
+    /// An `Upgrade` header is present (a WebSocket handshake, say).
+    pub(crate) upgrade: bool,
+    /// Every transfer coding named is `chunked`.
+    pub(crate) codings_known: bool,
+}
+
+/// One pass over the head.
+pub(crate) fn head_facts(parts: &http::request::Parts) -> HeadFacts<'_> {
+    let mut facts = HeadFacts {
+        bytes: request_line_bytes(parts) + 2,
+        codings_known: true,
+        ..HeadFacts::default()
+    };
+    for (name, value) in &parts.headers {
+        facts.bytes += name.as_str().len() + 2 + value.len() + 2;
+        if name == HOST {
+            facts.hosts += 1;
+            facts.host.get_or_insert(value);
+        } else if name == UPGRADE {
+            facts.upgrade = true;
+        } else if name == TRANSFER_ENCODING && !only_chunked(value) {
+            facts.codings_known = false;
+        }
+    }
+    facts
+}
+
 /// The server's own answer when the request line or head is not acceptable, else `None`.
-pub(crate) fn check(parts: &http::request::Parts, max_header_bytes: usize) -> Option<Response> {
+pub(crate) fn check(
+    parts: &http::request::Parts,
+    facts: &HeadFacts<'_>,
+    max_header_bytes: usize,
+) -> Option<Response> {
     match target_form(&parts.method, &parts.uri) {
         Target::Valid => {}
         Target::OptionsStar => {
@@ -37,14 +78,14 @@ pub(crate) fn check(parts: &http::request::Parts, max_header_bytes: usize) -> Op
         }
     }
     if parts.version <= Version::HTTP_11 {
-        if head_bytes(parts) > max_header_bytes {
+        if facts.bytes > max_header_bytes {
             return Some(
                 HttpError::from_status(StatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE)
                     .closing()
                     .into_response(),
             );
         }
-        if !transfer_codings_known(parts) {
+        if !facts.codings_known {
             return Some(
                 HttpError::because(
                     StatusCode::NOT_IMPLEMENTED,
@@ -87,35 +128,22 @@ fn target_form(method: &Method, uri: &Uri) -> Target {
     }
 }
 
-/// The head's size as the lines a client sends: `METHOD SP target SP HTTP/1.1 CRLF`, each
-/// `name: value CRLF`, and the empty line.
-fn head_bytes(parts: &http::request::Parts) -> usize {
+/// `METHOD SP target SP HTTP/1.1 CRLF`.
+fn request_line_bytes(parts: &http::request::Parts) -> usize {
     let target = parts.uri.path_and_query().map_or(0, |pq| pq.as_str().len())
         + parts.uri.scheme_str().map_or(0, |s| s.len() + 3)
         + parts.uri.authority().map_or(0, |a| a.as_str().len());
-    let line = parts.method.as_str().len() + 1 + target + 1 + "HTTP/1.1\r\n".len();
-    let headers: usize = parts
-        .headers
-        .iter()
-        .map(|(name, value)| name.as_str().len() + 2 + value.len() + 2)
-        .sum();
-    line + headers + 2
+    parts.method.as_str().len() + 1 + target + 1 + "HTTP/1.1\r\n".len()
 }
 
 /// RFC 9112 §6.1: a transfer coding the server does not understand is answered 501. hyper
 /// decodes `chunked` only.
-fn transfer_codings_known(parts: &http::request::Parts) -> bool {
-    parts
-        .headers
-        .get_all(TRANSFER_ENCODING)
-        .iter()
-        .all(|value| {
-            value.to_str().is_ok_and(|text| {
-                text.split(',')
-                    .map(str::trim)
-                    .all(|coding| coding.is_empty() || coding.eq_ignore_ascii_case("chunked"))
-            })
-        })
+fn only_chunked(value: &HeaderValue) -> bool {
+    value.to_str().is_ok_and(|text| {
+        text.split(',')
+            .map(str::trim)
+            .all(|coding| coding.is_empty() || coding.eq_ignore_ascii_case("chunked"))
+    })
 }
 
 #[cfg(test)]
@@ -148,6 +176,11 @@ mod tests {
             .unwrap();
         let (parts, ()) = req.into_parts();
         // "GET /ab HTTP/1.1\r\n" + "host: x\r\n" + "\r\n"
-        assert_eq!(head_bytes(&parts), 18 + 9 + 2);
+        let facts = head_facts(&parts);
+        assert_eq!(facts.bytes, 18 + 9 + 2);
+        assert_eq!(
+            (facts.hosts, facts.upgrade, facts.codings_known),
+            (1, false, true)
+        );
     }
 }

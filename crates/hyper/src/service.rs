@@ -14,7 +14,7 @@ use shallot_core::{
 };
 
 use crate::catch_panic::GuardedBody;
-use crate::host::host_is_valid;
+use crate::host::host_value_is_valid;
 use crate::request_body::TimedBody;
 
 /// What every request of every connection shares.
@@ -46,14 +46,16 @@ pub(crate) fn handle(
     let (parts, body) = req.into_parts();
     let is_head = parts.method == http::Method::HEAD;
     let renderer = shared.error_renderer.clone();
-    if !host_is_valid(parts.version, &parts.headers) {
+    let facts = crate::request_line::head_facts(&parts);
+    if !host_value_is_valid(parts.version, facts.host, facts.hosts) {
         let error =
             HttpError::because(StatusCode::BAD_REQUEST, "missing or invalid Host").closing();
         return Exchange::ready(error.into_response(), is_head, renderer);
     }
-    if let Some(res) = crate::request_line::check(&parts, shared.max_header_bytes) {
+    if let Some(res) = crate::request_line::check(&parts, &facts, shared.max_header_bytes) {
         return Exchange::ready(res, is_head, renderer);
     }
+    let upgrade = facts.upgrade;
     let uri_len = parts.uri.path_and_query().map_or(0, |pq| pq.as_str().len())
         + parts.uri.authority().map_or(0, |a| a.as_str().len());
     if uri_len > shared.max_uri_bytes {
@@ -71,7 +73,7 @@ pub(crate) fn handle(
     if let Some(proxies) = &shared.trusted_proxies {
         req = shallot_forwarded::forwarded_request(req, proxies);
     }
-    if req.headers().contains_key(http::header::UPGRADE) {
+    if upgrade {
         shared.shutdown.set_on(&mut req);
     }
     Exchange::running(shared.handler.call(req), is_head, renderer)
