@@ -266,6 +266,9 @@ impl Server {
     ) -> io::Result<()> {
         let handler: Arc<dyn Handler> = Arc::new(handler);
         handler.start().await.map_err(io::Error::other)?;
+        // For applications with a `log` logger: the real address (port 0 picks one). Without
+        // a logger this says nothing; `Server::local_addr` gives the same before serving.
+        log::info!("listening on {}://{}", self.scheme(), self.local_addr);
         let shared = Arc::new(ServerContext {
             handler: Arc::clone(&handler),
             body_limit: self.body_limit,
