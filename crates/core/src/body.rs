@@ -6,6 +6,8 @@ use bytes::Bytes;
 use futures_core::Stream;
 use http_body::{Frame, SizeHint};
 
+use crate::request_body::MapErr;
+
 /// The error type a streamed body may yield; the connection is closed when it does.
 pub type BoxError = Box<dyn std::error::Error + Send + Sync + 'static>;
 
@@ -88,7 +90,7 @@ impl Body {
         }
         let body = slot.expect("the slot is still full");
         Self {
-            kind: Kind::Http(Box::pin(MapErrBody { inner: body })),
+            kind: Kind::Http(Box::pin(MapErr { inner: body })),
         }
     }
 
@@ -262,40 +264,6 @@ impl http_body::Body for Body {
             }
             Kind::Http(body) => body.size_hint(),
         }
-    }
-}
-
-pin_project_lite::pin_project! {
-    struct MapErrBody<B> {
-        #[pin]
-        inner: B,
-    }
-}
-
-impl<B> http_body::Body for MapErrBody<B>
-where
-    B: http_body::Body<Data = Bytes>,
-    B::Error: Into<BoxError>,
-{
-    type Data = Bytes;
-    type Error = BoxError;
-
-    fn poll_frame(
-        self: Pin<&mut Self>,
-        cx: &mut Context<'_>,
-    ) -> Poll<Option<Result<Frame<Bytes>, BoxError>>> {
-        self.project()
-            .inner
-            .poll_frame(cx)
-            .map(|frame| frame.map(|result| result.map_err(Into::into)))
-    }
-
-    fn is_end_stream(&self) -> bool {
-        self.inner.is_end_stream()
-    }
-
-    fn size_hint(&self) -> SizeHint {
-        self.inner.size_hint()
     }
 }
 

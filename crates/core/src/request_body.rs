@@ -351,9 +351,11 @@ impl http_body::Body for RequestBody {
 }
 
 pin_project_lite::pin_project! {
-    struct MapErr<B> {
+    /// Any body of `Bytes` with its error boxed: the one adaptor behind `RequestBody::from_body`
+    /// and `Body::new`.
+    pub(crate) struct MapErr<B> {
         #[pin]
-        inner: B,
+        pub(crate) inner: B,
     }
 }
 

@@ -34,3 +34,22 @@ pub(crate) fn layer_error_response(error: impl Into<BoxError>) -> Response {
     let error: BoxError = error.into();
     layer_error(&*error).into_response()
 }
+
+/// Calls a tower service the way both bridges do: waits for `poll_ready`, calls it, and turns
+/// its answer into the toolkit's (its body kept as it is, `Body::new`) and its errors into
+/// [`layer_error`]'s answers.
+pub(crate) async fn call_service<S, B>(mut service: S, req: shallot_core::Request) -> Response
+where
+    S: tower_service::Service<shallot_core::Request, Response = shallot_core::http::Response<B>>,
+    S::Error: Into<BoxError>,
+    B: http_body::Body<Data = bytes::Bytes> + Send + 'static,
+    B::Error: Into<BoxError>,
+{
+    if let Err(error) = std::future::poll_fn(|cx| service.poll_ready(cx)).await {
+        return layer_error_response(error);
+    }
+    match service.call(req).await {
+        Ok(res) => res.map(shallot_core::Body::new),
+        Err(error) => layer_error_response(error),
+    }
+}

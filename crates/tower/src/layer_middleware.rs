@@ -1,16 +1,15 @@
 use std::fmt;
-use std::future::poll_fn;
 use std::task::{Context, Poll};
 
 use bytes::Bytes;
 use shallot_core::http::{self, StatusCode};
 use shallot_core::{
-    Body, BoxError, BoxFuture, HttpError, IntoResponse, Middleware, Next, Request, Response,
+    BoxError, BoxFuture, HttpError, IntoResponse, Middleware, Next, Request, Response,
 };
 use tower_layer::Layer;
 use tower_service::Service;
 
-use crate::layer_error::layer_error_response;
+use crate::layer_error::call_service;
 
 /// A tower [`Layer`] used as a shallot middleware, at its place in `chain_middleware`.
 ///
@@ -66,17 +65,9 @@ where
     B::Error: Into<BoxError>,
 {
     fn call(&self, mut req: Request, next: Next) -> BoxFuture<Response> {
-        let mut service = self.service.clone();
+        let service = self.service.clone();
         req.extensions_mut().insert(NextSlot(Some(next)));
-        Box::pin(async move {
-            if let Err(error) = poll_fn(|cx| service.poll_ready(cx)).await {
-                return layer_error_response(error);
-            }
-            match service.call(req).await {
-                Ok(res) => res.map(Body::new),
-                Err(error) => layer_error_response(error),
-            }
-        })
+        Box::pin(call_service(service, req))
     }
 
     fn name(&self) -> &str {

@@ -1,12 +1,11 @@
 use std::fmt;
-use std::future::poll_fn;
 
 use bytes::Bytes;
 use shallot_core::http;
-use shallot_core::{Body, BoxError, BoxFuture, Handler, Request, Response};
+use shallot_core::{BoxError, BoxFuture, Handler, Request, Response};
 use tower_service::Service;
 
-use crate::layer_error::layer_error_response;
+use crate::layer_error::call_service;
 
 /// A tower [`Service`] (an axum `Router`, a `tower::service_fn`, a tower-http service) used
 /// as a shallot handler: the default handler of a pile, or a route's.
@@ -54,16 +53,8 @@ where
     B::Error: Into<BoxError>,
 {
     fn call(&self, req: Request) -> BoxFuture<Response> {
-        let mut service = self.service.clone();
-        Box::pin(async move {
-            if let Err(error) = poll_fn(|cx| service.poll_ready(cx)).await {
-                return layer_error_response(error);
-            }
-            match service.call(req).await {
-                Ok(res) => res.map(Body::new),
-                Err(error) => layer_error_response(error),
-            }
-        })
+        let service = self.service.clone();
+        Box::pin(call_service(service, req))
     }
 
     fn name(&self) -> &str {
