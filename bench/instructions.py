@@ -9,6 +9,7 @@ cost of one request, start-up and shutdown cancelling out.
 
 Usage: python3 bench/instructions.py [--servers hyper,shallot,axum,actix,shallot-1000]
                                      [--routes /,/json,/user/42] [--n1 1000] [--n2 11000]
+                                     [--binary PATH]  (an older commit's bench binary, to compare)
 Needs: valgrind and h2load (apt-get install valgrind nghttp2-client).
 """
 
@@ -30,11 +31,11 @@ def need(tool, package):
         sys.exit(f"missing `{tool}`: install it with `apt-get install {package}`")
 
 
-def total_instructions(server, route, requests, out_dir):
+def total_instructions(server, route, requests, out_dir, binary=BINARY):
     out_file = os.path.join(out_dir, f"cg-{server}-{requests}.out")
     proc = subprocess.Popen(
         ["valgrind", "--tool=cachegrind", "--cache-sim=no", f"--cachegrind-out-file={out_file}",
-         BINARY, "--server", server, "--addr", "127.0.0.1:0"],
+         binary, "--server", server, "--addr", "127.0.0.1:0"],
         stdout=subprocess.PIPE,
         stderr=subprocess.DEVNULL,
         text=True,
@@ -69,10 +70,12 @@ def main():
     parser.add_argument("--n1", type=int, default=1000)
     parser.add_argument("--n2", type=int, default=11000)
     parser.add_argument("--no-build", action="store_true")
+    parser.add_argument("--binary", default=BINARY,
+                        help="another build of the bench binary (an older commit's, to compare)")
     args = parser.parse_args()
     need("valgrind", "valgrind")
     need("h2load", "nghttp2-client")
-    if not args.no_build:
+    if not args.no_build and args.binary == BINARY:
         subprocess.run(["cargo", "build", "--release", "--manifest-path",
                         os.path.join(HERE, "Cargo.toml")], check=True)
     servers = args.servers.split(",")
@@ -81,8 +84,8 @@ def main():
     with tempfile.TemporaryDirectory() as out_dir:
         for server in servers:
             for route in routes:
-                low = total_instructions(server, route, args.n1, out_dir)
-                high = total_instructions(server, route, args.n2, out_dir)
+                low = total_instructions(server, route, args.n1, out_dir, args.binary)
+                high = total_instructions(server, route, args.n2, out_dir, args.binary)
                 counts[(server, route)] = (high - low) / (args.n2 - args.n1)
                 print(f"{server} {route}: {counts[(server, route)]:,.0f}", file=sys.stderr)
     print(f"\ninstructions per request (cachegrind, (I(N2) - I(N1)) / (N2 - N1), "
