@@ -62,8 +62,9 @@
 //! | `/students/{id}/{session?}` | with or without the last segment | `session` may be absent |
 //! | `/files/{*path}` | one or more segments, slashes kept | `path` |
 //!
-//! Precedence: a static segment beats a parameter, which beats a catch-all, whatever the
-//! order of the rows. Two rows that would answer the same request are a build error.
+//! Precedence: a static segment beats a parameter or a catch-all, whatever the order of the
+//! rows. Two rows that would answer the same request are a build error (a parameter and a
+//! catch-all at the same place included).
 //!
 //! # Options
 //!

@@ -129,3 +129,26 @@ async fn middlewares_after_the_router_see_the_chosen_handler() {
     assert_ne!(routed.header("x-handler"), default.header("x-handler"));
     default.assert_body("default");
 }
+
+#[tokio::test]
+async fn a_static_segment_beats_a_catch_all_and_a_parameter_beside_one_is_a_build_error() {
+    let app = app(vec![
+        get("/files/{*rest}", describe),
+        get("/files/readme", describe),
+    ]);
+    test::get("/files/readme")
+        .send(&app)
+        .await
+        .assert_body("/files/readme []");
+    test::get("/files/a/b.txt")
+        .send(&app)
+        .await
+        .assert_body("/files/{*rest} [rest=a/b.txt]");
+    // `/files/a.txt` would be answered by both: refused when built, as the docs say.
+    let error = wrap_routes([
+        get("/files/{*rest}", describe),
+        get("/files/{name}", describe),
+    ])
+    .unwrap_err();
+    assert!(error.to_string().contains("conflicts"), "{error}");
+}
