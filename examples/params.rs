@@ -2,7 +2,7 @@
 //!
 //! Run: `cargo run --example params`, then `curl -i 'http://127.0.0.1:3000/?tag=a&tag=b' -d 'tag=c'`
 
-use shallot::params::{wrap_parameters, ParamsExt};
+use shallot::params::{wrap_params, ParamsExt};
 use shallot::{chain_middleware, ChainHandler, Request};
 
 async fn tags(req: Request) -> String {
@@ -12,7 +12,7 @@ async fn tags(req: Request) -> String {
 
 /// Parameter parsing around one handler.
 pub(crate) fn app() -> ChainHandler {
-    chain_middleware((wrap_parameters(),)).apply(tags)
+    chain_middleware((wrap_params(),)).apply(tags)
 }
 
 #[tokio::main]

@@ -27,7 +27,7 @@ use shallot::http::header::{CONTENT_TYPE, HOST, X_CONTENT_TYPE_OPTIONS};
 use shallot::http::{HeaderValue, Method, StatusCode};
 use shallot::json::{json, require_json, wrap_json, JsonExt, MALFORMED_JSON};
 use shallot::multipart::{wrap_multipart, MultipartExt};
-use shallot::params::{wrap_parameters, ParamsExt};
+use shallot::params::{wrap_params, ParamsExt};
 use shallot::request_id::wrap_request_id;
 use shallot::router::{
     any, get, group, post, put, route, wrap_routes, RouterExt, RouterMiddleware,
@@ -217,7 +217,7 @@ pub(crate) fn app(config: &Config) -> Result<App, Box<dyn std::error::Error>> {
         routes()?,
         wrap_cookies(),
         wrap_json(),
-        wrap_parameters(),
+        wrap_params(),
     ))
     .apply(not_found);
     let writer = config.access_log.clone();

@@ -345,7 +345,7 @@ fn shallot_app(thousand_routes: bool) -> shallot::ChainHandler {
         wrap_routes(routes).unwrap(),
         shallot::cookies::wrap_cookies(),
         shallot::json::wrap_json(),
-        shallot::params::wrap_parameters(),
+        shallot::params::wrap_params(),
     ))
     .apply(|_req: Request| async { HttpError::not_found() })
 }

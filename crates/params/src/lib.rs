@@ -3,7 +3,7 @@
 //!
 //! ```
 //! use shallot_core::{chain_middleware, test, Request};
-//! use shallot_params::{wrap_parameters, ParamsExt};
+//! use shallot_params::{wrap_params, ParamsExt};
 //!
 //! async fn show(req: Request) -> String {
 //!     format!(
@@ -15,7 +15,7 @@
 //! }
 //!
 //! # #[tokio::main(flavor = "current_thread")] async fn main() {
-//! let app = chain_middleware((test::lint(), wrap_parameters())).apply(show);
+//! let app = chain_middleware((test::lint(), wrap_params())).apply(show);
 //! test::post("/?a=1&b", "a=2+2&c=%C3%A9")
 //!     .header("content-type", "application/x-www-form-urlencoded")
 //!     .send(&app)
@@ -58,7 +58,7 @@ mod strict;
 
 pub use param_map::ParamMap;
 pub use params_ext::ParamsExt;
-pub use params_middleware::{params_request, wrap_parameters, ParamsMiddleware};
+pub use params_middleware::{params_request, wrap_params, ParamsMiddleware};
 
 #[cfg(doctest)]
 #[doc = include_str!("../README.md")]

@@ -12,16 +12,16 @@ fn empty() -> &'static ParamMap {
 
 /// Query and form parameters of a request, parsed on first use and then kept.
 ///
-/// Without [`wrap_parameters`](crate::wrap_parameters) in the pile every map is empty.
+/// Without [`wrap_params`](crate::wrap_params) in the pile every map is empty.
 ///
 /// # Examples
 ///
 /// ```
 /// use shallot_core::{chain_middleware, test, Request};
-/// use shallot_params::{wrap_parameters, ParamsExt};
+/// use shallot_params::{wrap_params, ParamsExt};
 ///
 /// # #[tokio::main(flavor = "current_thread")] async fn main() {
-/// let app = chain_middleware((wrap_parameters(),)).apply(|req: Request| async move {
+/// let app = chain_middleware((wrap_params(),)).apply(|req: Request| async move {
 ///     format!("{:?}", req.params().get_all("a"))
 /// });
 /// test::post("/?a=1", "a=2&b=3")
@@ -53,7 +53,7 @@ pub trait ParamsExt {
     ///
     /// ```
     /// use shallot_core::{chain_middleware, test, HttpError, Request};
-    /// use shallot_params::{wrap_parameters, ParamsExt};
+    /// use shallot_params::{wrap_params, ParamsExt};
     ///
     /// async fn page(req: Request) -> Result<String, HttpError> {
     ///     let page: u32 = req.param_value_as("page")?.unwrap_or(1);
@@ -61,7 +61,7 @@ pub trait ParamsExt {
     /// }
     ///
     /// # #[tokio::main(flavor = "current_thread")] async fn main() {
-    /// let app = chain_middleware((wrap_parameters(),)).apply(page);
+    /// let app = chain_middleware((wrap_params(),)).apply(page);
     /// test::get("/?page=3").send(&app).await.assert_body("page 3");
     /// test::get("/").send(&app).await.assert_body("page 1");
     /// test::get("/?page=-1")

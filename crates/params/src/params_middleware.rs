@@ -8,11 +8,11 @@ use crate::strict::is_well_formed;
 use crate::ParamMap;
 
 /// Parses query strings and form bodies, lazily; see the crate docs.
-pub fn wrap_parameters() -> ParamsMiddleware {
+pub fn wrap_params() -> ParamsMiddleware {
     ParamsMiddleware::new()
 }
 
-/// The middleware made by [`wrap_parameters`].
+/// The middleware made by [`wrap_params`].
 #[derive(Debug, Clone, Copy)]
 pub struct ParamsMiddleware {
     keep_blank: bool,

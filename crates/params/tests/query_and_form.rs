@@ -1,7 +1,7 @@
 //! Query strings and form bodies through the middleware, lenient and strict.
 
 use shallot_core::{chain_middleware, test, ChainHandler, Request};
-use shallot_params::{wrap_parameters, ParamsExt, ParamsMiddleware};
+use shallot_params::{wrap_params, ParamsExt, ParamsMiddleware};
 
 fn app(options: ParamsMiddleware) -> ChainHandler {
     chain_middleware((test::lint(), options)).apply(|req: Request| async move {
@@ -20,7 +20,7 @@ const FORM: &str = "application/x-www-form-urlencoded";
 async fn query_and_form_merge_with_query_values_first() {
     test::post("/?a=1&b=x+y&a=3", "a=2&c=&d")
         .header("content-type", FORM)
-        .send(&app(wrap_parameters()))
+        .send(&app(wrap_params()))
         .await
         .assert_status(200)
         .assert_body(concat!(
@@ -37,7 +37,7 @@ async fn a_form_content_type_with_parameters_and_any_case_is_a_form() {
             "Content-Type",
             "Application/X-WWW-Form-Urlencoded; charset=UTF-8",
         )
-        .send(&app(wrap_parameters()))
+        .send(&app(wrap_params()))
         .await;
     res.assert_body_contains(r#""form_params":{"k":["v"]}"#);
 }
@@ -51,7 +51,7 @@ async fn a_body_of_another_type_is_not_a_form() {
     ] {
         test::post("/?q=1", "k=v")
             .header("content-type", content_type)
-            .send(&app(wrap_parameters()))
+            .send(&app(wrap_params()))
             .await
             .assert_body_contains(r#""form_params":{}"#)
             .assert_body_contains(r#""params":{"q":["1"]}"#);
@@ -61,11 +61,11 @@ async fn a_body_of_another_type_is_not_a_form() {
 #[tokio::test]
 async fn no_query_and_no_form_give_empty_maps() {
     test::get("/")
-        .send(&app(wrap_parameters()))
+        .send(&app(wrap_params()))
         .await
         .assert_body(r#"{"form_params":{},"params":{},"query_params":{}}"#);
     test::get("/?")
-        .send(&app(wrap_parameters()))
+        .send(&app(wrap_params()))
         .await
         .assert_body(r#"{"form_params":{},"params":{},"query_params":{}}"#);
 }
@@ -73,7 +73,7 @@ async fn no_query_and_no_form_give_empty_maps() {
 #[tokio::test]
 async fn lenient_decoding_keeps_bad_escapes_and_replaces_invalid_utf8() {
     test::get("/?a=%zz&b=%FF&c=100%")
-        .send(&app(wrap_parameters()))
+        .send(&app(wrap_params()))
         .await
         .assert_status(200)
         .assert_body_contains(r#""query_params":{"a":["%zz"],"b":["�"],"c":["100%"]}"#);
@@ -81,7 +81,7 @@ async fn lenient_decoding_keeps_bad_escapes_and_replaces_invalid_utf8() {
 
 #[tokio::test]
 async fn strict_decoding_answers_400_to_malformed_input() {
-    let strict = app(wrap_parameters().with_strict(true));
+    let strict = app(wrap_params().with_strict(true));
     test::get("/?a=%zz")
         .send(&strict)
         .await
@@ -103,7 +103,7 @@ async fn strict_decoding_answers_400_to_malformed_input() {
 #[tokio::test]
 async fn blank_values_can_be_dropped() {
     test::get("/?a=&b&c=1")
-        .send(&app(wrap_parameters().with_keep_blank(false)))
+        .send(&app(wrap_params().with_keep_blank(false)))
         .await
         .assert_body_contains(r#""query_params":{"c":["1"]}"#);
 }
@@ -116,7 +116,7 @@ async fn without_the_middleware_every_map_is_empty() {
 
 #[tokio::test]
 async fn parsing_happens_once_and_later_calls_see_the_same_map() {
-    let app = chain_middleware((wrap_parameters(),)).apply(|req: Request| async move {
+    let app = chain_middleware((wrap_params(),)).apply(|req: Request| async move {
         let first: *const _ = req.query_params();
         let second: *const _ = req.query_params();
         (first == second).to_string()
