@@ -211,7 +211,8 @@ pub(crate) fn app(config: &Config) -> Result<App, Box<dyn std::error::Error>> {
         cors()?,
         nosniff,
         wrap_content_type(),
-        wrap_static("/static", &config.static_dir)?,
+        wrap_static("/static", &config.static_dir)
+            .map_err(|error| format!("--static {}: {error}", config.static_dir.display()))?,
         wrap_compression(),
         config.sessions.clone(),
         routes()?,

@@ -162,6 +162,10 @@ fn start_up_mistakes_exit_non_zero_naming_the_option() {
         (vec!["--trust-proxy", "10.0.0.0/99"], "--trust-proxy"),
         (vec!["--session-ttl", "soon"], "--session-ttl"),
         (vec!["--bogus"], "--bogus"),
+        (
+            vec!["--static", "/nonexistent-shallot-dir"],
+            "--static /nonexistent-shallot-dir",
+        ),
     ] {
         let (code, stdout, stderr) = fails_to_start(&args, Duration::from_secs(8));
         assert_ne!(code, Some(0), "{args:?}");
