@@ -123,9 +123,12 @@ pub(crate) fn routes() -> Result<RouterMiddleware, shallot::router::Error> {
             "/ws/echo",
             websocket(echo_socket)
                 .with_protocols(["echo"])
-                .with_origin_check(cors_origin),
+                .with_origin_check(cors_origins()),
         ),
-        get("/ws/chat", chat_endpoint().with_origin_check(cors_origin)),
+        get(
+            "/ws/chat",
+            chat_endpoint().with_origin_check(cors_origins()),
+        ),
     ])
 }
 
@@ -134,9 +137,11 @@ pub(crate) fn routes() -> Result<RouterMiddleware, shallot::router::Error> {
 /// others down.
 const CHAT_BACKLOG: usize = 256;
 
-/// WebSocket pages may come from the server's own origin or from a CORS-allowed one.
-fn cors_origin(origin: &HeaderValue) -> bool {
-    cors().is_ok_and(|cors| cors.allows_origin(origin))
+/// WebSocket pages may come from the server's own origin or from a CORS-allowed one: the
+/// CORS policy, built once, answers for each handshake.
+fn cors_origins() -> impl Fn(&HeaderValue) -> bool + Send + Sync + 'static {
+    let cors = cors().ok();
+    move |origin| cors.as_ref().is_some_and(|cors| cors.allows_origin(origin))
 }
 
 /// `/ws/echo`: every message back, unchanged.

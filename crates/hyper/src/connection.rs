@@ -29,7 +29,6 @@ pub(crate) struct Connection {
     pub(crate) local: SocketAddr,
     /// Counts the connection for the server's drain, from accept to its end.
     pub(crate) guard: shallot_core::ShutdownGuard,
-    pub(crate) stop: tokio::sync::watch::Receiver<bool>,
     /// Held for the connection's life: its slot under the connection cap.
     pub(crate) permit: tokio::sync::OwnedSemaphorePermit,
 }
@@ -48,7 +47,6 @@ pub(crate) fn spawn_connection(
         remote,
         local,
         guard,
-        mut stop,
         permit,
     } = connection;
     // Small answers must not wait for Nagle's algorithm (an extra 40 ms with delayed ACKs).
@@ -76,7 +74,7 @@ pub(crate) fn spawn_connection(
                         return;
                     }
                 },
-                _ = stop.wait_for(|stopping| *stopping) => return,
+                () = shared.shutdown.triggered() => return,
             };
             let protocol = match tls.get_ref().1.alpn_protocol() {
                 Some(b"h2") => Protocol::Http2,
@@ -101,7 +99,7 @@ pub(crate) fn spawn_connection(
                     return;
                 }
             },
-            _ = stop.wait_for(|stopping| *stopping) => return,
+            () = shared.shutdown.triggered() => return,
         };
         let io = LingeringStream::new(stream, builders.write_timeout);
         serve(

@@ -280,9 +280,6 @@ impl Server {
             shutdown: shallot_core::Shutdown::new(),
         });
         let builders = Arc::new(self.connection_builders());
-        // Connections still telling their protocol are not served yet; this
-        // tells them to give up at once instead of holding shutdown for the grace period.
-        let (stopping, stop) = tokio::sync::watch::channel(false);
         tokio::pin!(shutdown);
         let permits = Arc::new(tokio::sync::Semaphore::new(self.max_connections));
         loop {
@@ -299,7 +296,6 @@ impl Server {
                             remote,
                             local: self.local_addr,
                             guard: shared.shutdown.track(),
-                            stop: stop.clone(),
                             permit,
                         };
                         spawn_connection(stream, connection, &shared, &builders);
@@ -310,9 +306,9 @@ impl Server {
             }
         }
         drop(self.listener);
-        let _ = stopping.send(true);
-        // Every connection is told at once: HTTP ones finish the requests in flight and take
-        // no more, upgraded ones (WebSockets) say goodbye (1001); all within the grace period.
+        // Every connection is told at once: one still telling its protocol (or in its TLS
+        // handshake) gives up, HTTP ones finish the requests in flight and take no more,
+        // upgraded ones (WebSockets) say goodbye (1001); all within the grace period.
         shared.shutdown.trigger();
         log::debug!(
             "shutting down: {} connections open",

@@ -126,7 +126,12 @@ impl SessionsMiddleware {
 /// let req = sessions_request(test::get("/").into_request(), &wrap_memory_sessions());
 /// assert!(req.session().unwrap().id().is_none());
 /// ```
-pub fn sessions_request(mut req: Request, middleware: &SessionsMiddleware) -> Request {
+pub fn sessions_request(req: Request, middleware: &SessionsMiddleware) -> Request {
+    attach_session(req, middleware).0
+}
+
+/// [`sessions_request`], also handing back the handle (for the middleware's answer step).
+fn attach_session(mut req: Request, middleware: &SessionsMiddleware) -> (Request, Session) {
     let shared = &middleware.shared;
     let presented = presented_session_id(req.headers(), &shared.cookie_name);
     let had_cookie = presented.is_some()
@@ -143,8 +148,8 @@ pub fn sessions_request(mut req: Request, middleware: &SessionsMiddleware) -> Re
             });
     let secure = ConnectionInfo::of(&req).is_some_and(ConnectionInfo::is_secure);
     let session = Session::new(Arc::clone(shared), presented, had_cookie, secure);
-    req.extensions_mut().insert(session);
-    req
+    req.extensions_mut().insert(session.clone());
+    (req, session)
 }
 
 /// The answer with the session cookie set (a new or changed id) or removed (a destroyed
@@ -176,12 +181,7 @@ impl Middleware for SessionsMiddleware {
     }
 
     fn call(&self, req: Request, next: Next) -> BoxFuture<Response> {
-        let req = sessions_request(req, self);
-        let session = req
-            .extensions()
-            .get::<Session>()
-            .cloned()
-            .expect("sessions_request attached the session");
+        let (req, session) = attach_session(req, self);
         Box::pin(async move { sessions_response(next.run(req).await, &session) })
     }
 }
