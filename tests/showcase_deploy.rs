@@ -394,3 +394,47 @@ async fn on_sigterm_every_websocket_gets_1001_at_once_and_the_process_exits_0() 
     };
     assert_eq!(code, Some(0));
 }
+
+#[tokio::test]
+async fn session_ttl_and_options_from_the_environment() {
+    // --session-ttl: a session unused for that long is gone (time passing is the event here).
+    let process = start(&["--session-ttl", "1", "--no-access-log"]);
+    let url = format!("http://{}/session", process.addr);
+    let cookie = sid(&common::get(&url).await);
+    assert_eq!(visits(&process.addr, &cookie).await, 2);
+    tokio::time::sleep(Duration::from_millis(2500)).await;
+    assert_eq!(
+        visits(&process.addr, &cookie).await,
+        1,
+        "expired after 1 s unused"
+    );
+    drop(process);
+
+    // The same options from the environment: trust the test client as a proxy, no log lines.
+    let mut child = command(&[])
+        .env("SHALLOT_TRUST_PROXY", "10.0.0.0/8, 127.0.0.1/32")
+        .env("SHALLOT_NO_ACCESS_LOG", "1")
+        .env("SHALLOT_SESSION_TTL", "60")
+        .spawn()
+        .expect("start");
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().expect("stdout"))
+        .read_line(&mut line)
+        .expect("a line");
+    let addr = line
+        .trim_end()
+        .strip_prefix("listening on http://")
+        .expect("the line")
+        .to_owned();
+    let process = Process { child, addr };
+    let who = common::send(
+        Method::GET,
+        &format!("http://{}/whoami", process.addr),
+        &[("x-forwarded-for", "203.0.113.5")],
+        "",
+    )
+    .await;
+    assert_eq!(who.json()["ip"], "203.0.113.5");
+    let stderr = terminate(process);
+    assert!(!stderr.lines().any(|l| l.starts_with('{')), "{stderr}");
+}
