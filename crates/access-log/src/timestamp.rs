@@ -1,24 +1,62 @@
+use std::cell::RefCell;
 use std::time::{SystemTime, UNIX_EPOCH};
 
 /// Writes `at` as an RFC 3339 UTC timestamp with milliseconds: `2026-12-02T14:40:18.123Z`.
 pub(crate) fn write_rfc3339(out: &mut String, at: SystemTime) {
-    use std::fmt::Write as _;
+    thread_local! {
+        /// The last second written on this thread, as `2026-12-02T14:40:18.`: most lines
+        /// share their second with the one before.
+        static SECOND: RefCell<(u64, String)> = const { RefCell::new((u64::MAX, String::new())) };
+    }
     let since = at.duration_since(UNIX_EPOCH).unwrap_or_default();
     let secs = since.as_secs();
-    let (year, month, day) = civil_from_days(secs / 86_400);
-    let of_day = secs % 86_400;
-    let _ = write!(
-        out,
-        "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}.{:03}Z",
-        of_day / 3600,
-        of_day / 60 % 60,
-        of_day % 60,
-        since.subsec_millis()
-    );
+    let cached = SECOND.try_with(|cell| {
+        let mut cell = cell.try_borrow_mut().ok()?;
+        let (second, text) = &mut *cell;
+        if *second != secs {
+            text.clear();
+            write_second(text, secs);
+            *second = secs;
+        }
+        out.push_str(text);
+        Some(())
+    });
+    if !matches!(cached, Ok(Some(()))) {
+        // The thread is exiting (its cache is gone): written afresh.
+        write_second(out, secs);
+    }
+    push_padded(out, u64::from(since.subsec_millis()), 3);
+    out.push('Z');
 }
 
-/// The proleptic Gregorian date of a count of days since 1970-01-01 (H. Hinnant's
-/// `civil_from_days`, for days ≥ 0).
+/// `secs` since the epoch as `YYYY-MM-DDTHH:MM:SS.`, UTC.
+fn write_second(out: &mut String, secs: u64) {
+    let (year, month, day) = civil_from_days(secs / 86_400);
+    let of_day = secs % 86_400;
+    let parts = [
+        (year, 4, '-'),
+        (month, 2, '-'),
+        (day, 2, 'T'),
+        (of_day / 3600, 2, ':'),
+        (of_day / 60 % 60, 2, ':'),
+        (of_day % 60, 2, '.'),
+    ];
+    for (value, width, after) in parts {
+        push_padded(out, value, width);
+        out.push(after);
+    }
+}
+
+/// Writes `value` in decimal, zero-padded to `width` digits (more digits if it needs them).
+pub(crate) fn push_padded(out: &mut String, value: u64, width: usize) {
+    let mut numbers = itoa::Buffer::new();
+    let digits = numbers.format(value);
+    for _ in digits.len()..width {
+        out.push('0');
+    }
+    out.push_str(digits);
+}
+
 fn civil_from_days(days: u64) -> (u64, u64, u64) {
     let z = days + 719_468;
     let era = z / 146_097;
@@ -45,6 +83,13 @@ mod tests {
             UNIX_EPOCH + Duration::from_secs(secs) + Duration::from_millis(millis),
         );
         out
+    }
+
+    #[test]
+    fn the_same_second_twice_and_then_another_read_right() {
+        assert_eq!(at(1_545_335_438, 505), "2018-12-20T19:50:38.505Z");
+        assert_eq!(at(1_545_335_438, 7), "2018-12-20T19:50:38.007Z");
+        assert_eq!(at(1_545_335_439, 0), "2018-12-20T19:50:39.000Z");
     }
 
     #[test]

@@ -282,8 +282,10 @@ impl Middleware for CompressionMiddleware {
     fn call(&self, req: Request, next: Next) -> BoxFuture<Response> {
         let accept_encoding = req.headers().get(ACCEPT_ENCODING).cloned();
         let middleware = self.clone();
-        Box::pin(async move {
-            compression_response(next.run(req).await, accept_encoding.as_ref(), &middleware)
-        })
+        // Started here: the box holds the rest of the chain, not the request.
+        let call = next.run(req);
+        Box::pin(
+            async move { compression_response(call.await, accept_encoding.as_ref(), &middleware) },
+        )
     }
 }

@@ -384,7 +384,9 @@ impl Middleware for CorsMiddleware {
             Err(answer) => Box::pin(std::future::ready(answer)),
             Ok(req) => {
                 let cors = self.clone();
-                Box::pin(async move { cors_response(next.run(req).await, origin.as_ref(), &cors) })
+                // Started here: the box holds the rest of the chain, not the request.
+                let call = next.run(req);
+                Box::pin(async move { cors_response(call.await, origin.as_ref(), &cors) })
             }
         }
     }

@@ -182,7 +182,9 @@ impl Middleware for SessionsMiddleware {
 
     fn call(&self, req: Request, next: Next) -> BoxFuture<Response> {
         let (req, session) = attach_session(req, self);
-        Box::pin(async move { sessions_response(next.run(req).await, &session) })
+        // Started here: the box holds the rest of the chain, not the request.
+        let call = next.run(req);
+        Box::pin(async move { sessions_response(call.await, &session) })
     }
 }
 
