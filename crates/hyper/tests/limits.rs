@@ -64,9 +64,21 @@ async fn an_idle_keep_alive_connection_is_closed_after_the_header_timeout() {
 #[tokio::test]
 async fn at_the_connection_cap_new_clients_wait_and_are_served_when_a_slot_frees() {
     let server = start(bind().await.with_max_connections(2), path).await;
-    let first = TcpStream::connect(server.addr).await.unwrap();
-    let _second = TcpStream::connect(server.addr).await.unwrap();
-    tokio::time::sleep(Duration::from_millis(100)).await;
+    // Both slots taken, and known to be: each connection has had an answer (keep-alive).
+    let mut first = TcpStream::connect(server.addr).await.unwrap();
+    let mut second = TcpStream::connect(server.addr).await.unwrap();
+    for stream in [&mut first, &mut second] {
+        stream
+            .write_all(b"GET /held HTTP/1.1\r\nHost: a\r\n\r\n")
+            .await
+            .unwrap();
+        let mut head = vec![0u8; 4096];
+        let n = tokio::time::timeout(Duration::from_secs(10), stream.read(&mut head))
+            .await
+            .expect("a held connection is served")
+            .unwrap();
+        assert!(String::from_utf8_lossy(&head[..n]).ends_with("/held"));
+    }
 
     let mut third = TcpStream::connect(server.addr).await.unwrap();
     third

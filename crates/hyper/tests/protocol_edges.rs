@@ -3,11 +3,11 @@
 
 mod common;
 
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use common::{bind, raw, read_to_close, start, status_of};
 use shallot_core::{BodyError, Request};
-use tokio::io::AsyncWriteExt;
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 
 async fn echo_len(mut req: Request) -> Result<String, BodyError> {
@@ -125,26 +125,39 @@ async fn a_client_trickling_its_header_a_byte_a_second_is_cut_off() {
         echo_len,
     )
     .await;
-    let mut stream = TcpStream::connect(server.addr).await.unwrap();
-    let started = Instant::now();
+    let stream = TcpStream::connect(server.addr).await.unwrap();
+    let (mut reader, mut writer) = stream.into_split();
+    // One byte every 300 ms: the whole head would take ≈ 20 s, ten times the timeout. The
+    // server must hang up long before, whatever the machine's load.
     let request = b"GET / HTTP/1.1\r\nHost: a.test\r\nX-Slow: aaaaaaaaaaaaaaaaaaaa\r\n\r\n";
-    let mut cut_off = false;
-    // At most 10 bytes, one a second: the server must hang up well before the head ends.
-    for byte in request.iter().take(10) {
-        if stream.write_all(&[*byte]).await.is_err() {
-            cut_off = true;
-            break;
+    let trickle = tokio::spawn(async move {
+        for byte in request {
+            if writer.write_all(&[*byte]).await.is_err() {
+                return false;
+            }
+            tokio::time::sleep(Duration::from_millis(300)).await;
         }
-        tokio::time::sleep(Duration::from_secs(1)).await;
-    }
-    if !cut_off {
-        let rest = read_to_close(&mut stream).await;
+        true
+    });
+    let mut answer = Vec::new();
+    // Ends when the server closes (or resets) the connection.
+    let _ = tokio::time::timeout(Duration::from_secs(60), reader.read_to_end(&mut answer))
+        .await
+        .expect("the server hangs up on the trickling client");
+    let answer = String::from_utf8_lossy(&answer);
+    assert!(
+        !answer.contains(" 200 "),
+        "the trickled request was served: {answer}"
+    );
+    if trickle.is_finished() {
+        let sent_whole_head = trickle.await.unwrap();
         assert!(
-            !rest.contains(" 200 "),
-            "the trickled request was served: {rest}"
+            !sent_whole_head,
+            "the whole head was sent before the server hung up"
         );
+    } else {
+        trickle.abort();
     }
-    assert!(started.elapsed() < Duration::from_secs(8));
 }
 
 #[tokio::test]
@@ -277,5 +290,57 @@ async fn connect_and_unknown_transfer_codings_are_501() {
     ] {
         let res = raw(server.addr, request).await;
         assert_eq!(status_of(&res), 501, "{}", String::from_utf8_lossy(request));
+    }
+}
+
+#[tokio::test]
+async fn a_malformed_chunked_body_is_400_and_the_connection_is_not_reused() {
+    let server = start(bind().await, echo_len).await;
+    // A valid first chunk, then a size line that is not hex; a second request follows on the
+    // same connection and must not be run (the framing is lost).
+    let res = raw(
+        server.addr,
+        b"POST / HTTP/1.1\r\nHost: a.test\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\nzz\r\nxx\r\n0\r\n\r\nGET / HTTP/1.1\r\nHost: a.test\r\n\r\n",
+    )
+    .await;
+    assert_eq!(status_of(&res), 400, "{res}");
+    assert!(res.contains("Bad Request"), "{res}");
+    assert_eq!(
+        res.matches("HTTP/1.1 ").count(),
+        1,
+        "one answer, then the close: {res}"
+    );
+}
+
+#[tokio::test]
+async fn the_error_renderer_dresses_the_servers_own_400_413_and_414() {
+    let server = start(
+        bind()
+            .await
+            .with_body_limit(16)
+            .with_max_uri_bytes(64)
+            .with_error_renderer(shallot_core::JsonErrors),
+        echo_len,
+    )
+    .await;
+    let long_target = format!(
+        "GET /{} HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n",
+        "a".repeat(100)
+    );
+    for (request, status) in [
+        (b"GET / HTTP/1.1\r\nConnection: close\r\n\r\n".to_vec(), 400),
+        (
+            b"POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 17\r\n\r\n".to_vec(),
+            413,
+        ),
+        (long_target.into_bytes(), 414),
+    ] {
+        let res = raw(server.addr, &request).await;
+        assert_eq!(status_of(&res), status, "{res}");
+        let lower = res.to_ascii_lowercase();
+        assert!(lower.contains("content-type: application/json"), "{res}");
+        let body = &res[res.find("\r\n\r\n").expect("a head") + 4..];
+        let value: serde_json::Value = serde_json::from_str(body).expect("a JSON body");
+        assert_eq!(value["status"], status, "{body}");
     }
 }

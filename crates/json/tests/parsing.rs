@@ -157,3 +157,22 @@ async fn typed_access_deserializes_and_reports_a_mismatch_as_400() {
         .assert_status(400)
         .assert_body("Malformed JSON");
 }
+
+#[tokio::test]
+async fn a_malformed_body_is_400_even_where_the_default_handler_would_answer_404() {
+    // The documented ordering: the middleware runs before the chain's handler is called, so
+    // it answers for unknown paths too.
+    let app = chain_middleware((test::lint(), wrap_json()))
+        .apply(|_req: Request| async { HttpError::not_found() });
+    test::post("/nowhere", "{not json")
+        .header("content-type", "application/json")
+        .send(&app)
+        .await
+        .assert_status(400)
+        .assert_body("Malformed JSON");
+    test::post("/nowhere", "[1]")
+        .header("content-type", "application/json")
+        .send(&app)
+        .await
+        .assert_status(404);
+}

@@ -73,3 +73,53 @@ async fn each_encoding_has_its_own_etag() {
         .await;
     assert_ne!(plain.header("etag"), brotli.header("etag"));
 }
+
+#[cfg(unix)]
+#[tokio::test]
+async fn a_sibling_linked_out_of_the_folder_follows_the_symlink_rules() {
+    use shallot_static::Symlinks;
+
+    let outside = Folder::new();
+    let secret = outside.file("secret.gz", "outside bytes");
+    let folder = Folder::new();
+    folder.file("app.js", "plain js");
+    std::os::unix::fs::symlink(&secret, folder.root().join("app.js.gz")).unwrap();
+    // A sibling linked to a file inside the folder is a sibling like any other.
+    folder.file("real/style.css.br", "brotli css");
+    folder.file("style.css", "plain css");
+    std::os::unix::fs::symlink(
+        folder.root().join("real/style.css.br"),
+        folder.root().join("style.css.br"),
+    )
+    .unwrap();
+
+    let inside_only = app(wrap_static("/s", folder.root())
+        .unwrap()
+        .with_precompressed(true));
+    test::get("/s/app.js")
+        .header("accept-encoding", "gzip")
+        .send(&inside_only)
+        .await
+        .assert_status(200)
+        .assert_body("plain js")
+        .assert_no_header("content-encoding");
+    test::get("/s/style.css")
+        .header("accept-encoding", "br")
+        .send(&inside_only)
+        .await
+        .assert_body("brotli css")
+        .assert_header("content-encoding", "br")
+        .assert_header("content-type", "text/css; charset=utf-8");
+
+    let follow = app(wrap_static("/s", folder.root())
+        .unwrap()
+        .with_precompressed(true)
+        .with_symlinks(Symlinks::Follow));
+    test::get("/s/app.js")
+        .header("accept-encoding", "gzip")
+        .send(&follow)
+        .await
+        .assert_body("outside bytes")
+        .assert_header("content-encoding", "gzip")
+        .assert_header("content-type", "text/javascript; charset=utf-8");
+}

@@ -79,6 +79,37 @@ async fn a_folder_serves_its_index_with_or_without_the_slash() {
 }
 
 #[tokio::test]
+async fn with_index_names_the_folder_file_or_turns_folders_off() {
+    let folder = Folder::new();
+    folder.file("index.html", "<h1>index</h1>");
+    folder.file("home.txt", "home");
+    folder.file("docs/home.txt", "docs home");
+    let home = app(wrap_static("/static", folder.root())
+        .unwrap()
+        .with_index(Some("home.txt")));
+    for (path, body) in [("/static/", "home"), ("/static/docs", "docs home")] {
+        test::get(path)
+            .send(&home)
+            .await
+            .assert_status(200)
+            .assert_header("content-type", "text/plain; charset=utf-8")
+            .assert_body(body);
+    }
+    let none = app(wrap_static("/static", folder.root())
+        .unwrap()
+        .with_index(None));
+    for path in ["/static", "/static/", "/static/docs/"] {
+        test::get(path).send(&none).await.assert_status(418);
+    }
+    // Files are still served; only folders have no index.
+    test::get("/static/index.html")
+        .send(&none)
+        .await
+        .assert_status(200)
+        .assert_body("<h1>index</h1>");
+}
+
+#[tokio::test]
 async fn missing_files_other_methods_and_other_prefixes_go_on_down_the_chain() {
     let folder = Folder::new();
     folder.file("a.txt", "a");

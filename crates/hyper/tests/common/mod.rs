@@ -59,11 +59,11 @@ pub async fn raw(addr: SocketAddr, request: &[u8]) -> String {
 
 pub async fn read_to_close(stream: &mut TcpStream) -> String {
     let mut out = Vec::new();
-    let read = tokio::time::timeout(Duration::from_secs(5), stream.read_to_end(&mut out)).await;
+    let read = tokio::time::timeout(Duration::from_secs(20), stream.read_to_end(&mut out)).await;
     match read {
         Ok(Ok(_)) | Ok(Err(_)) => String::from_utf8_lossy(&out).into_owned(),
         Err(_) => panic!(
-            "the server did not close within 5 s; got {:?}",
+            "the server did not close within 20 s; got {:?}",
             String::from_utf8_lossy(&out)
         ),
     }
