@@ -73,6 +73,12 @@ impl Pattern {
                     if part.contains(['{', '}']) {
                         return Err(malformed("braces only surround a whole segment"));
                     }
+                    if !is_path_text(part) {
+                        return Err(malformed(
+                            "a segment holds a character no request path can (a space, a control, \
+                             `?`, `#`...): write it percent-encoded",
+                        ));
+                    }
                     Segment::Static((*part).to_owned())
                 };
                 segments.push(segment);
@@ -197,6 +203,14 @@ fn is_param_name(name: &str) -> bool {
             .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
 }
 
+/// Whether `segment` can appear as it is in a request's path — what the server's URI parser
+/// accepts there — so that a route with it can match, and its URL can be built.
+fn is_path_text(segment: &str) -> bool {
+    let path = format!("/{segment}");
+    path.parse::<shallot_core::http::uri::PathAndQuery>()
+        .is_ok_and(|parsed| parsed.query().is_none() && parsed.as_str() == path)
+}
+
 /// What a path segment must encode (RFC 3986 §3.3: everything but unreserved, sub-delims,
 /// `:` and `@`); `%` is encoded so a value round-trips through decoding.
 const SEGMENT: &AsciiSet = &CONTROLS
@@ -247,6 +261,19 @@ mod tests {
     }
 
     #[test]
+    fn static_segments_take_what_a_request_path_can_hold() {
+        for input in [
+            "/a-b_c.d~e",
+            "/%20x",
+            "/a:b@c",
+            "/!$&'()*+,;=",
+            "/caf%C3%A9",
+        ] {
+            assert!(Pattern::parse(input).is_ok(), "{input} is path text");
+        }
+    }
+
+    #[test]
     fn malformed_patterns_are_refused_with_a_reason() {
         for input in [
             "/a//b",
@@ -258,6 +285,11 @@ mod tests {
             "/{}",
             "/{a b}",
             "/a}",
+            "/a b",
+            "/tab\there",
+            "/a\u{b}",
+            "/what?",
+            "/x#y",
         ] {
             assert!(
                 matches!(Pattern::parse(input), Err(Error::MalformedPattern { .. })),
