@@ -75,6 +75,21 @@ fn tokio_server(name: &str, addr: &str) {
                 announce(local);
                 axum::serve(listener, axum_app()).await.unwrap();
             }
+            "shallot-static" => {
+                // The static middleware alone on the adapter, serving $SHALLOT_BENCH_STATIC at
+                // /static/ (bench/static_nginx.py compares it with nginx).
+                let folder = std::env::var("SHALLOT_BENCH_STATIC").expect("SHALLOT_BENCH_STATIC names a folder");
+                let app = shallot::chain_middleware((shallot::static_files::wrap_static("/static", folder).unwrap(),))
+                    .apply(|_req: shallot::Request| async { shallot::HttpError::not_found() });
+                let server = shallot::server::Server::from_listener(listener).unwrap();
+                announce(local);
+                server.serve(app).await.unwrap();
+            }
+            "axum-production" => {
+                let (app, _log_guard) = axum_production();
+                announce(local);
+                axum::serve(listener, app).await.unwrap();
+            }
             "shallot-bare" => {
                 // The adapter alone: one handler, no middleware, for attributing costs.
                 let server = shallot::server::Server::from_listener(listener).unwrap();
@@ -244,6 +259,57 @@ fn axum_app() -> axum::Router {
             "/user/{id}",
             get(|axum::extract::Path(id): axum::extract::Path<String>| async move { format!("user {id}") }),
         )
+}
+
+/// axum with the tower-http and tower-sessions equivalents of shallot-production's steps:
+/// request ids set and propagated, a `TraceLayer` whose INFO span and response event a JSON
+/// `tracing-subscriber` writes through `tracing-appender`'s non-blocking writer to /dev/null,
+/// the same CORS policy, nosniff, compression, and a memory session store the routes never
+/// touch. The guard keeps the log writer's thread alive.
+fn axum_production() -> (axum::Router, tracing_appender::non_blocking::WorkerGuard) {
+    use std::time::Duration;
+
+    use axum::http::{header, HeaderValue, Method};
+    use tower_http::compression::CompressionLayer;
+    use tower_http::cors::{AllowOrigin, CorsLayer};
+    use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
+    use tower_http::set_header::SetResponseHeaderLayer;
+    use tower_http::trace::{DefaultMakeSpan, DefaultOnResponse, TraceLayer};
+    use tracing::Level;
+
+    let (log, guard) = tracing_appender::non_blocking(std::fs::File::create("/dev/null").unwrap());
+    tracing_subscriber::fmt()
+        .json()
+        .with_writer(log)
+        .with_max_level(Level::INFO)
+        .init();
+    let cors = CorsLayer::new()
+        .allow_origin(AllowOrigin::list([
+            HeaderValue::from_static("https://app.example"),
+            HeaderValue::from_static("http://localhost:3000"),
+        ]))
+        .allow_credentials(true)
+        .allow_methods([Method::GET, Method::POST, Method::PUT, Method::DELETE])
+        .allow_headers([header::CONTENT_TYPE, header::AUTHORIZATION, header::HeaderName::from_static("x-requested-with")])
+        .expose_headers([header::HeaderName::from_static("x-request-id")])
+        .max_age(Duration::from_secs(600));
+    let sessions = tower_sessions::SessionManagerLayer::new(tower_sessions::MemoryStore::default());
+    let layers = tower::ServiceBuilder::new()
+        .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
+        .layer(
+            TraceLayer::new_for_http()
+                .make_span_with(DefaultMakeSpan::new().level(Level::INFO))
+                .on_response(DefaultOnResponse::new().level(Level::INFO)),
+        )
+        .layer(PropagateRequestIdLayer::x_request_id())
+        .layer(cors)
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::X_CONTENT_TYPE_OPTIONS,
+            HeaderValue::from_static("nosniff"),
+        ))
+        .layer(CompressionLayer::new())
+        .layer(sessions);
+    (axum_app().layer(layers), guard)
 }
 
 // ---- actix-web -----------------------------------------------------------------------
