@@ -50,13 +50,23 @@ type BoxBody = Pin<Box<dyn http_body::Body<Data = Bytes, Error = BoxError> + Sen
 /// # }
 /// ```
 pub struct RequestBody {
-    kind: Kind,
     limit: u64,
+    /// `None` for a body with nothing in it (a `GET`): nothing allocated, and the request
+    /// stays small (it is moved into every middleware call; docs/performance.md).
+    state: Option<Box<State>>,
+}
+
+/// A body with something in it, or that was read.
+struct State {
+    kind: Kind,
     /// Bytes handed out by the stream so far.
     read: u64,
     /// The length the client announced (`content-length`), when it did.
     declared: Option<u64>,
 }
+
+/// What `as_bytes` and `read_all` lend for a body with nothing in it.
+static NO_BYTES: Bytes = Bytes::new();
 
 enum Kind {
     /// In memory: given whole, or read whole by an earlier reader.
@@ -71,10 +81,8 @@ impl RequestBody {
     /// An empty body (a `GET` without one).
     pub const fn empty() -> Self {
         Self {
-            kind: Kind::Whole(Bytes::new()),
             limit: DEFAULT_BODY_LIMIT,
-            read: 0,
-            declared: Some(0),
+            state: None,
         }
     }
 
@@ -86,10 +94,12 @@ impl RequestBody {
     {
         let declared = body.size_hint().exact();
         Self {
-            kind: Kind::Streaming(Box::pin(MapErr { inner: body })),
             limit: DEFAULT_BODY_LIMIT,
-            read: 0,
-            declared,
+            state: Some(Box::new(State {
+                kind: Kind::Streaming(Box::pin(MapErr { inner: body })),
+                read: 0,
+                declared,
+            })),
         }
     }
 
@@ -115,9 +125,12 @@ impl RequestBody {
 
     /// The length the client announced, if it did (`content-length`).
     pub fn declared_len(&self) -> Option<u64> {
-        match &self.kind {
+        let Some(state) = &self.state else {
+            return Some(0);
+        };
+        match &state.kind {
             Kind::Whole(bytes) => Some(bytes.len() as u64),
-            _ => self.declared,
+            _ => state.declared,
         }
     }
 
@@ -135,9 +148,13 @@ impl RequestBody {
     /// The whole body, when it is in memory (given whole, or read by an earlier
     /// [`RequestBody::read_all`]); `None` while it is still to be read.
     pub fn as_bytes(&self) -> Option<&Bytes> {
-        match &self.kind {
-            Kind::Whole(bytes) => Some(bytes),
-            _ => None,
+        match self.state.as_deref() {
+            None => Some(&NO_BYTES),
+            Some(State {
+                kind: Kind::Whole(bytes),
+                ..
+            }) => Some(bytes),
+            Some(_) => None,
         }
     }
 
@@ -151,16 +168,28 @@ impl RequestBody {
     /// a malformed chunked body, [`BodyError::TimedOut`] when it stopped sending, and
     /// [`BodyError::Consumed`] when the body was already handed out as a stream.
     pub async fn read_all(&mut self) -> Result<&Bytes, BodyError> {
-        if matches!(self.kind, Kind::Streaming(_)) {
+        if self
+            .state
+            .as_ref()
+            .is_some_and(|state| matches!(state.kind, Kind::Streaming(_)))
+        {
             let bytes = self.collect().await?;
-            self.kind = Kind::Whole(bytes);
-        }
-        match &self.kind {
-            Kind::Whole(bytes) if bytes.len() as u64 > self.limit => {
-                Err(BodyError::TooLarge { limit: self.limit })
+            if let Some(state) = &mut self.state {
+                state.kind = Kind::Whole(bytes);
             }
-            Kind::Whole(bytes) => Ok(bytes),
-            _ => Err(BodyError::Consumed),
+        }
+        let limit = self.limit;
+        match self.state.as_deref() {
+            None => Ok(&NO_BYTES),
+            Some(State {
+                kind: Kind::Whole(bytes),
+                ..
+            }) if bytes.len() as u64 > limit => Err(BodyError::TooLarge { limit }),
+            Some(State {
+                kind: Kind::Whole(bytes),
+                ..
+            }) => Ok(bytes),
+            Some(_) => Err(BodyError::Consumed),
         }
     }
 
@@ -187,7 +216,8 @@ impl RequestBody {
                 (Some(head), None) => {
                     // Room for the announced length, so a large body is copied once.
                     let total = head.len() + chunk.len();
-                    let expected = self.declared.unwrap_or(total as u64 * 2).min(self.limit);
+                    let declared = self.state.as_ref().and_then(|state| state.declared);
+                    let expected = declared.unwrap_or(total as u64 * 2).min(self.limit);
                     let capacity = usize::try_from(expected).unwrap_or(total).max(total);
                     let mut buf = BytesMut::with_capacity(capacity);
                     buf.extend_from_slice(head);
@@ -207,7 +237,9 @@ impl RequestBody {
     fn refuse(&mut self, error: BodyError) -> Poll<Option<Result<Bytes, BodyError>>> {
         // Dropping the wire body tells the server the rest will not be read, so the
         // connection is not reused.
-        self.kind = Kind::Consumed;
+        if let Some(state) = &mut self.state {
+            state.kind = Kind::Consumed;
+        }
         Poll::Ready(Some(Err(error)))
     }
 }
@@ -220,23 +252,32 @@ impl Default for RequestBody {
 
 impl fmt::Debug for RequestBody {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let kind = match &self.kind {
-            Kind::Whole(bytes) => format!("Whole({} bytes)", bytes.len()),
-            Kind::Streaming(_) => "Streaming".to_owned(),
-            Kind::Consumed => "Consumed".to_owned(),
+        let kind = match self.state.as_deref().map(|state| &state.kind) {
+            None => "Whole(0 bytes)".to_owned(),
+            Some(Kind::Whole(bytes)) => format!("Whole({} bytes)", bytes.len()),
+            Some(Kind::Streaming(_)) => "Streaming".to_owned(),
+            Some(Kind::Consumed) => "Consumed".to_owned(),
         };
         f.debug_struct("RequestBody")
             .field("kind", &kind)
             .field("limit", &self.limit)
-            .field("declared", &self.declared)
+            .field("declared", &self.declared_len())
             .finish()
     }
 }
 
 impl From<Bytes> for RequestBody {
     fn from(bytes: Bytes) -> Self {
+        if bytes.is_empty() {
+            return Self::empty();
+        }
+        let declared = Some(bytes.len() as u64);
         Self {
-            kind: Kind::Whole(bytes),
+            state: Some(Box::new(State {
+                kind: Kind::Whole(bytes),
+                read: 0,
+                declared,
+            })),
             ..Self::empty()
         }
     }
@@ -265,28 +306,30 @@ impl Stream for RequestBody {
 
     fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
         let this = &mut *self;
-        match &mut this.kind {
+        let limit = this.limit;
+        let Some(state) = this.state.as_deref_mut() else {
+            return Poll::Ready(None);
+        };
+        match &mut state.kind {
             Kind::Consumed => Poll::Ready(None),
             Kind::Whole(bytes) => {
-                if bytes.len() as u64 > this.limit {
-                    let limit = this.limit;
+                if bytes.len() as u64 > limit {
                     return this.refuse(BodyError::TooLarge { limit });
                 }
                 let bytes = std::mem::take(bytes);
-                this.kind = Kind::Consumed;
-                this.read = bytes.len() as u64;
+                state.kind = Kind::Consumed;
+                state.read = bytes.len() as u64;
                 Poll::Ready((!bytes.is_empty()).then_some(Ok(bytes)))
             }
             Kind::Streaming(body) => {
-                if this.read == 0 && this.declared.is_some_and(|len| len > this.limit) {
-                    let limit = this.limit;
+                if state.read == 0 && state.declared.is_some_and(|len| len > limit) {
                     return this.refuse(BodyError::TooLarge { limit });
                 }
                 loop {
                     match body.as_mut().poll_frame(cx) {
                         Poll::Pending => return Poll::Pending,
                         Poll::Ready(None) => {
-                            this.kind = Kind::Consumed;
+                            state.kind = Kind::Consumed;
                             return Poll::Ready(None);
                         }
                         Poll::Ready(Some(Err(error))) => {
@@ -299,9 +342,8 @@ impl Stream for RequestBody {
                             if data.is_empty() {
                                 continue;
                             }
-                            this.read += data.len() as u64;
-                            if this.read > this.limit {
-                                let limit = this.limit;
+                            state.read += data.len() as u64;
+                            if state.read > limit {
                                 return this.refuse(BodyError::TooLarge { limit });
                             }
                             return Poll::Ready(Some(Ok(data)));
@@ -313,8 +355,8 @@ impl Stream for RequestBody {
     }
 
     fn size_hint(&self) -> (usize, Option<usize>) {
-        match &self.kind {
-            Kind::Consumed => (0, Some(0)),
+        match self.state.as_deref().map(|state| &state.kind) {
+            None | Some(Kind::Consumed) => (0, Some(0)),
             _ => (0, None),
         }
     }
@@ -335,16 +377,20 @@ impl http_body::Body for RequestBody {
     }
 
     fn is_end_stream(&self) -> bool {
-        match &self.kind {
-            Kind::Consumed => true,
-            Kind::Whole(bytes) => bytes.is_empty(),
-            Kind::Streaming(body) => body.is_end_stream(),
+        match self.state.as_deref().map(|state| &state.kind) {
+            None | Some(Kind::Consumed) => true,
+            Some(Kind::Whole(bytes)) => bytes.is_empty(),
+            Some(Kind::Streaming(body)) => body.is_end_stream(),
         }
     }
 
     fn size_hint(&self) -> SizeHint {
+        let consumed = self
+            .state
+            .as_ref()
+            .is_some_and(|state| matches!(state.kind, Kind::Consumed));
         match self.declared_len() {
-            Some(len) if !matches!(self.kind, Kind::Consumed) => SizeHint::with_exact(len),
+            Some(len) if !consumed => SizeHint::with_exact(len),
             _ => SizeHint::default(),
         }
     }
