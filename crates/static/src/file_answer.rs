@@ -15,7 +15,7 @@ use crate::byte_range::{parse_range, RangeRequest};
 use crate::conditional::{evaluate, if_range_allows, Precondition, Validators};
 use crate::resolve::Found;
 use crate::validators::{etag, last_modified};
-use crate::{CHUNK_SIZE, WHOLE_READ_LIMIT};
+use crate::CHUNK_SIZE;
 
 /// The content type of the file as named in the URL (a folder's index is HTML), guessed from
 /// mime_guess's table; text types get `; charset=utf-8`.
@@ -42,23 +42,18 @@ pub(crate) struct AnswerOptions<'a> {
 
 /// The answer for a file that was found: validators, conditional requests, ranges, and the
 /// body, read whole or streamed.
+/// `content` is the whole file when it was small enough to be read with the lookup (one read
+/// serves the body and the content hash of the ETag); larger files are streamed.
 pub(crate) async fn answer(
     req: &Request,
     file: &Found,
+    content: Option<Bytes>,
     mut headers: HeaderMap,
     options: AnswerOptions<'_>,
 ) -> Response {
-    let len = file.metadata.len();
-    // Small files are read now: one read serves the body and the content hash of the ETag.
-    let content = if len <= WHOLE_READ_LIMIT {
-        match tokio::fs::read(&file.path).await {
-            Ok(bytes) => Some(Bytes::from(bytes)),
-            Err(_) => return vanished_file(),
-        }
-    } else {
-        None
-    };
-    let len = content.as_ref().map_or(len, |c| c.len() as u64);
+    let len = content
+        .as_ref()
+        .map_or(file.metadata.len(), |c| c.len() as u64);
     let etag = etag(&file.metadata, content.as_deref());
     let modified = last_modified(&file.metadata);
     let validators = Validators {

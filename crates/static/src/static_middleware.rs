@@ -2,6 +2,7 @@ use std::fmt;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
+use bytes::Bytes;
 use shallot_core::http::header::{ACCEPT_ENCODING, CONTENT_ENCODING, CONTENT_TYPE};
 use shallot_core::http::{HeaderMap, HeaderValue, Method};
 use shallot_core::{BoxFuture, HttpError, IntoResponse, Middleware, Next, Request, Response};
@@ -157,18 +158,33 @@ impl StaticMiddleware {
 
     /// Answers `req` from the folder, or `None` when no file answers it.
     pub async fn serve(&self, req: &Request) -> Option<Response> {
-        let config = &*self.config;
         if req.method() != Method::GET && req.method() != Method::HEAD {
             return None;
         }
         let relative = relative_path(self.under_prefix(req.uri().path())?)?;
-        let follow = config.symlinks == Symlinks::Follow;
-        let file = resolve(&config.root, &relative, config.index.as_deref(), follow).await?;
-        let named = file.named.clone();
-        let (file, encoding) = match self.precompressed_variant(req.headers(), &file).await {
-            Some((variant, encoding)) => (variant, Some(encoding)),
-            None => (file, None),
+        let config = Arc::clone(&self.config);
+        let accept_encoding = req.headers().get(ACCEPT_ENCODING).cloned();
+        // Every file-system call of the request in one trip to the blocking pool: each trip
+        // is a hand-off between threads, which cost more than the calls themselves.
+        let lookup =
+            tokio::task::spawn_blocking(move || look_up(&config, &relative, accept_encoding));
+        let Lookup {
+            named,
+            file,
+            encoding,
+            content,
+        } = match lookup.await {
+            Ok(found) => found?,
+            Err(error) if error.is_panic() => std::panic::resume_unwind(error.into_panic()),
+            Err(_) => return None, // the runtime is shutting down
         };
+        let content = match content {
+            Some(Ok(bytes)) => Some(bytes),
+            // The file vanished between being found and being read.
+            Some(Err(_)) => return Some(HttpError::not_found().into_response()),
+            None => None,
+        };
+        let config = &*self.config;
         let mut headers = HeaderMap::new();
         if config.content_type {
             headers.insert(CONTENT_TYPE, content_type_of(&named));
@@ -180,28 +196,53 @@ impl StaticMiddleware {
             cache_control: config.cache_control.as_ref(),
             precompressed: config.precompressed,
         };
-        Some(answer(req, &file, headers, options).await)
+        Some(answer(req, &file, content, headers, options).await)
     }
+}
 
-    async fn precompressed_variant(
-        &self,
-        headers: &HeaderMap,
-        file: &Found,
-    ) -> Option<(Found, Encoding)> {
-        if !self.config.precompressed {
-            return None;
-        }
-        let accept = headers.get(ACCEPT_ENCODING)?.to_str().ok()?;
-        let follow = self.config.symlinks == Symlinks::Follow;
-        for encoding in accepted(accept) {
-            if let Some(variant) =
-                sibling(&self.config.root, &file.path, encoding.extension(), follow).await
-            {
-                return Some((variant, encoding));
-            }
-        }
-        None
-    }
+/// What the file system says about one request.
+struct Lookup {
+    /// The name asked for (what the content type is guessed from).
+    named: PathBuf,
+    /// The file to send: the one asked for, or its precompressed sibling.
+    file: Found,
+    encoding: Option<Encoding>,
+    /// The whole file when it is small enough to be read at once (an error if it vanished).
+    content: Option<std::io::Result<Bytes>>,
+}
+
+/// Finds the file for `relative`, the best precompressed sibling `accept_encoding` allows, and
+/// reads it when small: blocking calls, made on the blocking pool.
+fn look_up(
+    config: &Config,
+    relative: &Path,
+    accept_encoding: Option<HeaderValue>,
+) -> Option<Lookup> {
+    let follow = config.symlinks == Symlinks::Follow;
+    let file = resolve(&config.root, relative, config.index.as_deref(), follow)?;
+    let named = file.named.clone();
+    let variant = config
+        .precompressed
+        .then(|| accept_encoding?.to_str().ok().map(accepted))
+        .flatten()
+        .unwrap_or_default()
+        .into_iter()
+        .find_map(|encoding| {
+            sibling(&config.root, &file.path, encoding.extension(), follow)
+                .map(|variant| (variant, encoding))
+        });
+    let (file, encoding) = match variant {
+        Some((variant, encoding)) => (variant, Some(encoding)),
+        None => (file, None),
+    };
+    let content = (file.metadata.len() <= WHOLE_READ_LIMIT)
+        .then(|| std::fs::read(&file.path).map(Bytes::from));
+    Some(Lookup {
+        named,
+        file,
+        encoding,
+        content,
+    })
 }
 
 impl Middleware for StaticMiddleware {

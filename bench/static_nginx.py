@@ -1,0 +1,235 @@
+#!/usr/bin/env python3
+"""Static files: shallot's static middleware against nginx (issue 15, item 5).
+
+Both servers serve the same folder at /static/ from one process pinned to core 0 (nginx: one
+worker, `sendfile on`, access log off); wrk (-t1) runs pinned to core 1. Rounds interleave the
+two servers; each figure is also given as a ratio to nginx in the same round. Cases: a 4 KiB
+file (200), the same file with its ETag in If-None-Match (304), and with --big a 1 GiB file
+(throughput; the file is created once in the folder and kept for later runs).
+
+Usage: python3 bench/static_nginx.py [--rounds 3] [--duration 5] [--connections 64] [--big]
+                                     [--binary PATH]  (an older commit's bench binary, to compare)
+Needs: nginx, wrk, taskset (apt-get install nginx wrk util-linux); installs nothing itself.
+"""
+
+import argparse
+import os
+import random
+import re
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+BINARY = os.path.join(HERE, "target", "release", "shallot-bench")
+TICKS = os.sysconf("SC_CLK_TCK")
+FOLDER = os.path.join(tempfile.gettempdir(), "shallot-bench-static")
+
+
+def need(tool, package):
+    if shutil.which(tool) is None:
+        sys.exit(f"missing `{tool}`: install it with `apt-get install {package}`")
+
+
+def cpu_seconds(pid):
+    with open(f"/proc/{pid}/stat") as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / TICKS
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_for_port(port, proc, limit=30):
+    started = time.monotonic()
+    while time.monotonic() - started < limit:
+        if proc.poll() is not None:
+            sys.exit(f"the server exited with {proc.returncode}")
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=1).close()
+            return
+        except OSError:
+            time.sleep(0.05)
+    sys.exit(f"nothing listens on {port} after {limit} s")
+
+
+class Shallot:
+    name = "shallot"
+
+    def __init__(self, binary):
+        env = dict(os.environ, SHALLOT_BENCH_STATIC=FOLDER)
+        self.proc = subprocess.Popen(
+            ["taskset", "-c", "0", binary, "--server", "shallot-static", "--addr", "127.0.0.1:0"],
+            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, env=env,
+        )
+        match = re.match(r"listening on http://(\S+)", self.proc.stdout.readline())
+        if not match:
+            self.stop()
+            sys.exit("shallot-static did not start")
+        self.addr = match.group(1)
+
+    def cpu(self):
+        return cpu_seconds(self.proc.pid)
+
+    def stop(self):
+        self.proc.send_signal(signal.SIGTERM)
+        self.proc.wait(timeout=30)
+
+
+class Nginx:
+    name = "nginx"
+
+    def __init__(self):
+        self.dir = tempfile.mkdtemp(prefix="shallot-bench-nginx-")
+        port = free_port()
+        conf = os.path.join(self.dir, "nginx.conf")
+        with open(conf, "w") as f:
+            f.write(f"""
+worker_processes 1;
+daemon off;
+pid {self.dir}/nginx.pid;
+error_log {self.dir}/error.log;
+events {{ worker_connections 4096; }}
+http {{
+    access_log off;
+    sendfile on;
+    tcp_nopush on;
+    client_body_temp_path {self.dir}/body;
+    proxy_temp_path {self.dir}/proxy;
+    fastcgi_temp_path {self.dir}/fastcgi;
+    uwsgi_temp_path {self.dir}/uwsgi;
+    scgi_temp_path {self.dir}/scgi;
+    types {{ application/octet-stream bin; }}
+    server {{
+        listen 127.0.0.1:{port};
+        location /static/ {{ alias {FOLDER}/; }}
+    }}
+}}
+""")
+        self.proc = subprocess.Popen(
+            ["taskset", "-c", "0", "nginx", "-c", conf, "-p", self.dir],
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        )
+        wait_for_port(port, self.proc)
+        self.addr = f"127.0.0.1:{port}"
+
+    def cpu(self):
+        # The master and its worker(s): every process of the server.
+        pids = [self.proc.pid] + [
+            int(p) for p in subprocess.run(
+                ["pgrep", "-P", str(self.proc.pid)], capture_output=True, text=True
+            ).stdout.split()
+        ]
+        return sum(cpu_seconds(pid) for pid in pids)
+
+    def stop(self):
+        # SIGQUIT: nginx's graceful stop; only the process this script started.
+        self.proc.send_signal(signal.SIGQUIT)
+        try:
+            self.proc.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait()
+        shutil.rmtree(self.dir, ignore_errors=True)
+
+
+def etag_of(addr, path):
+    host, port = addr.rsplit(":", 1)
+    with socket.create_connection((host, int(port))) as s:
+        s.sendall(f"HEAD {path} HTTP/1.1\r\nHost: bench\r\nConnection: close\r\n\r\n".encode())
+        data = b""
+        while True:
+            chunk = s.recv(4096)
+            if not chunk:
+                break
+            data += chunk
+    match = re.search(rb"(?i)\r\netag: (\S+)\r\n", data)
+    if not match:
+        sys.exit(f"no ETag from {addr}{path}: {data[:300]!r}")
+    return match.group(1).decode()
+
+
+def wrk(url, duration, connections, header=None):
+    command = ["taskset", "-c", "1", "wrk", "-t1", f"-c{connections}", f"-d{duration}s"]
+    if header:
+        command += ["-H", header]
+    out = subprocess.run(
+        command + [url], capture_output=True, text=True, check=True, timeout=duration + 60
+    ).stdout
+    requests = int(re.search(r"(\d+) requests in", out).group(1))
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
+    transfer = re.search(r"Transfer/sec:\s+([\d.]+)(B|KB|MB|GB)", out)
+    bytes_per_s = float(transfer.group(1)) * {"B": 1, "KB": 1e3, "MB": 1e6, "GB": 1e9}[transfer.group(2)]
+    if re.search(r"Non-2xx or 3xx responses", out):
+        sys.exit(f"{url}: error answers\n{out}")
+    return requests, rps, bytes_per_s
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--duration", type=int, default=5)
+    parser.add_argument("--connections", type=int, default=64)
+    parser.add_argument("--big", action="store_true", help="also a 1 GiB file (throughput)")
+    parser.add_argument("--binary", default=BINARY)
+    args = parser.parse_args()
+    for tool, package in [("nginx", "nginx"), ("wrk", "wrk"), ("taskset", "util-linux")]:
+        need(tool, package)
+
+    os.makedirs(FOLDER, exist_ok=True)
+    small = os.path.join(FOLDER, "4k.bin")
+    if not os.path.exists(small):
+        with open(small, "wb") as f:
+            f.write(os.urandom(4096))
+    cases = [("4 KiB", "/static/4k.bin", False), ("4 KiB, 304", "/static/4k.bin", True)]
+    if args.big:
+        big = os.path.join(FOLDER, "1g.bin")
+        if not os.path.exists(big):
+            with open(big, "wb") as f:
+                for _ in range(1024):
+                    f.write(os.urandom(1024 * 1024))
+        cases.append(("1 GiB", "/static/1g.bin", False))
+
+    results = {}  # (server, case) -> list of (cpu_us, rps, bytes_per_s)
+    for round_no in range(args.rounds):
+        order = [lambda: Shallot(args.binary), Nginx]
+        random.shuffle(order)
+        for start in order:
+            server = start()
+            try:
+                for case, path, conditional in cases:
+                    header = f"If-None-Match: {etag_of(server.addr, path)}" if conditional else None
+                    connections = 4 if case == "1 GiB" else args.connections
+                    before = server.cpu()
+                    requests, rps, bps = wrk(f"http://{server.addr}{path}", args.duration, connections, header)
+                    cpu = server.cpu() - before
+                    results.setdefault((server.name, case), []).append((cpu / requests * 1e6, rps, bps))
+            finally:
+                server.stop()
+        print(f"round {round_no + 1}/{args.rounds} done", file=sys.stderr)
+
+    print(f"\n{args.rounds} rounds × {args.duration} s, {args.connections} connections (4 for 1 GiB), "
+          "server on core 0, wrk on core 1; medians\n")
+    print("| case | server | CPU µs/req | req/s | MB/s | req/s × nginx |")
+    print("|---|---|---|---|---|---|")
+    for case, _, _ in cases:
+        for name in ["shallot", "nginx"]:
+            runs = results[(name, case)]
+            cpu = statistics.median(r[0] for r in runs)
+            rps = statistics.median(r[1] for r in runs)
+            mbs = statistics.median(r[2] for r in runs) / 1e6
+            ratios = [s[1] / n[1] for s, n in zip(results[("shallot", case)], results[("nginx", case)])]
+            ratio = f"{statistics.median(ratios):.2f}" if name == "shallot" else "1.00"
+            print(f"| {case} | {name} | {cpu:.1f} | {rps:,.0f} | {mbs:,.0f} | {ratio} |")
+
+
+if __name__ == "__main__":
+    main()
