@@ -9,3 +9,15 @@ pub fn poll_once<F: Future>(fut: F) -> F::Output {
         Poll::Pending => panic!("the fuzzed handlers never wait"),
     }
 }
+
+/// A handler answering its route parameters as a JSON list of pairs (the router targets).
+#[allow(dead_code)]
+pub async fn echo_params(req: shallot_core::Request) -> String {
+    use shallot_router::RouterExt;
+    let params: Vec<(String, String)> = req
+        .route_params()
+        .into_iter()
+        .map(|(k, v)| (k.to_owned(), v.to_owned()))
+        .collect();
+    serde_json::to_string(&params).expect("pairs serialize")
+}

@@ -9,7 +9,7 @@ use std::sync::OnceLock;
 use libfuzzer_sys::fuzz_target;
 use percent_encoding::percent_decode_str;
 use shallot_core::{chain_middleware, http::Uri, test, ChainHandler, Handler, Request};
-use shallot_router::{get, group, post, wrap_routes, RouterExt};
+use shallot_router::{get, group, post, wrap_routes};
 
 #[path = "common.rs"]
 mod common;
@@ -17,14 +17,7 @@ mod common;
 fn app() -> &'static ChainHandler {
     static APP: OnceLock<ChainHandler> = OnceLock::new();
     APP.get_or_init(|| {
-        let echo = |req: Request| async move {
-            let params: Vec<(String, String)> = req
-                .route_params()
-                .into_iter()
-                .map(|(k, v)| (k.to_owned(), v.to_owned()))
-                .collect();
-            serde_json::to_string(&params).expect("pairs serialize")
-        };
+        let echo = common::echo_params;
         chain_middleware((wrap_routes([
             get("/", echo),
             get("/hello/{index}", echo).named("hello-index"),

@@ -8,7 +8,7 @@ mod common;
 
 use libfuzzer_sys::fuzz_target;
 use shallot_core::{chain_middleware, http::Uri, test, Handler, Request};
-use shallot_router::{get, wrap_routes, RouterExt};
+use shallot_router::{get, wrap_routes};
 
 /// Values with the characters reverse routing must escape: `/`, `%`, space, `?`, `#`, non-ASCII.
 const VALUES: [(&str, &str); 4] = [("a", "x/y"), ("id", "%"), ("rest", "a b?c#d"), ("name", "é")];
@@ -27,14 +27,7 @@ fuzz_target!(|data: &[u8]| {
     }
 
     // The round trip, on the first pattern alone (no other route can shadow it).
-    let echo = |req: Request| async move {
-        let params: Vec<(String, String)> = req
-            .route_params()
-            .into_iter()
-            .map(|(k, v)| (k.to_owned(), v.to_owned()))
-            .collect();
-        serde_json::to_string(&params).expect("pairs serialize")
-    };
+    let echo = common::echo_params;
     let Ok(router) = wrap_routes([get(first, echo).named("probe")]) else { return };
     let Ok(path) = router.url_for("probe", &VALUES) else {
         assert!(first.contains('{'), "url_for refused {first:?}, which has no parameter");
