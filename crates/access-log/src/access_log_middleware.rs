@@ -216,29 +216,22 @@ impl Middleware for AccessLogMiddleware {
             latency_ms = tracing::field::Empty,
         );
         let writer = self.writer.clone();
+        let started = record.started;
+        let finish = move |res: Response| match writer {
+            Some(writer) => access_log_response(res, record, writer),
+            None => res,
+        };
         if span.is_disabled() {
             // No subscriber wants it: no `Instrumented` wrapper, no field records.
             let call = next.run(req);
-            return Box::pin(async move {
-                let res = call.await;
-                match writer {
-                    Some(writer) => access_log_response(res, record, writer),
-                    None => res,
-                }
-            });
+            return Box::pin(async move { finish(call.await) });
         }
         let call = next.run(req).instrument(span.clone());
         Box::pin(async move {
             let res = call.await;
             span.record("status", res.status().as_u16());
-            span.record(
-                "latency_ms",
-                record.started.elapsed().as_secs_f64() * 1000.0,
-            );
-            match writer {
-                Some(writer) => access_log_response(res, record, writer),
-                None => res,
-            }
+            span.record("latency_ms", started.elapsed().as_secs_f64() * 1000.0);
+            finish(res)
         })
     }
 }

@@ -147,7 +147,7 @@ async fn stream_file(path: &Path, start: u64, count: u64) -> Option<Body> {
 }
 
 /// The file vanished between being found and being read.
-fn vanished_file() -> Response {
+pub(crate) fn vanished_file() -> Response {
     HttpError::not_found().into_response()
 }
 

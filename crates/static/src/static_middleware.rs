@@ -8,7 +8,7 @@ use shallot_core::http::{HeaderMap, HeaderValue, Method};
 use shallot_core::{BoxFuture, HttpError, IntoResponse, Middleware, Next, Request, Response};
 
 use crate::accept_encoding::{accepted, Encoding};
-use crate::file_answer::{answer, content_type_of, AnswerOptions};
+use crate::file_answer::{answer, content_type_of, vanished_file, AnswerOptions};
 use crate::resolve::{resolve, sibling, Found};
 use crate::safe_path::relative_path;
 use crate::Error;
@@ -180,8 +180,7 @@ impl StaticMiddleware {
         };
         let content = match content {
             Some(Ok(bytes)) => Some(bytes),
-            // The file vanished between being found and being read.
-            Some(Err(_)) => return Some(HttpError::not_found().into_response()),
+            Some(Err(_)) => return Some(vanished_file()),
             None => None,
         };
         let config = &*self.config;
@@ -221,16 +220,14 @@ fn look_up(
     let follow = config.symlinks == Symlinks::Follow;
     let file = resolve(&config.root, relative, config.index.as_deref(), follow)?;
     let named = file.named.clone();
-    let variant = config
-        .precompressed
-        .then(|| accept_encoding?.to_str().ok().map(accepted))
-        .flatten()
-        .unwrap_or_default()
-        .into_iter()
-        .find_map(|encoding| {
-            sibling(&config.root, &file.path, encoding.extension(), follow)
-                .map(|variant| (variant, encoding))
-        });
+    let accepted_encodings = match accept_encoding {
+        Some(value) if config.precompressed => value.to_str().map(accepted).unwrap_or_default(),
+        _ => Vec::new(),
+    };
+    let variant = accepted_encodings.into_iter().find_map(|encoding| {
+        sibling(&config.root, &file.path, encoding.extension(), follow)
+            .map(|variant| (variant, encoding))
+    });
     let (file, encoding) = match variant {
         Some((variant, encoding)) => (variant, Some(encoding)),
         None => (file, None),
