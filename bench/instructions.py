@@ -4,12 +4,14 @@ on a shared machine is not (kernel time is not in it; bench/run.py keeps measuri
 
 For each server and route the bench binary runs under
 `valgrind --tool=cachegrind --cache-sim=no` twice: once answering N1 requests and once N2,
-sent by `h2load --h1 -c 4 -m 1`. The difference of the two totals divided by N2 - N1 is the
+sent by `h2load --h1 -c 4 -m 1` (with `--h2`: `h2load -c 4 -m 16`, HTTP/2 with prior
+knowledge, for bench/h2.py's servers). The difference of the two totals divided by N2 - N1 is the
 cost of one request, start-up and shutdown cancelling out.
 
 Usage: python3 bench/instructions.py [--servers hyper,shallot,axum,actix,shallot-1000]
                                      [--routes /,/json,/user/42] [--n1 1000] [--n2 11000]
                                      [--binary PATH]  (an older commit's bench binary, to compare)
+                                     [--h2]  (HTTP/2: --servers hyper-h2,shallot,axum,actix-h2c)
 Needs: valgrind and h2load (apt-get install valgrind nghttp2-client).
 """
 
@@ -31,7 +33,11 @@ def need(tool, package):
         sys.exit(f"missing `{tool}`: install it with `apt-get install {package}`")
 
 
-def total_instructions(server, route, requests, out_dir, binary=BINARY):
+H1_LOAD = ["--h1", "-c", "4", "-m", "1"]
+H2_LOAD = ["-c", "4", "-m", "16"]
+
+
+def total_instructions(server, route, requests, out_dir, binary=BINARY, load=None):
     out_file = os.path.join(out_dir, f"cg-{server}-{requests}.out")
     proc = subprocess.Popen(
         ["valgrind", "--tool=cachegrind", "--cache-sim=no", f"--cachegrind-out-file={out_file}",
@@ -47,7 +53,7 @@ def total_instructions(server, route, requests, out_dir, binary=BINARY):
             sys.exit(f"{server} did not start under valgrind: {line!r}")
         url = f"http://{match.group(1)}{route}"
         result = subprocess.run(
-            ["h2load", "--h1", "-c", "4", "-m", "1", "-n", str(requests), url],
+            ["h2load", *(load or H1_LOAD), "-n", str(requests), url],
             capture_output=True, text=True, timeout=1800,
         )
         done = re.search(r"requests: \d+ total, \d+ started, (\d+) done, (\d+) succeeded", result.stdout)
@@ -72,7 +78,10 @@ def main():
     parser.add_argument("--no-build", action="store_true")
     parser.add_argument("--binary", default=BINARY,
                         help="another build of the bench binary (an older commit's, to compare)")
+    parser.add_argument("--h2", action="store_true",
+                        help="HTTP/2 with prior knowledge, 16 streams per connection")
     args = parser.parse_args()
+    load = H2_LOAD if args.h2 else H1_LOAD
     need("valgrind", "valgrind")
     need("h2load", "nghttp2-client")
     if not args.no_build and args.binary == BINARY:
@@ -84,20 +93,21 @@ def main():
     with tempfile.TemporaryDirectory() as out_dir:
         for server in servers:
             for route in routes:
-                low = total_instructions(server, route, args.n1, out_dir, args.binary)
-                high = total_instructions(server, route, args.n2, out_dir, args.binary)
+                low = total_instructions(server, route, args.n1, out_dir, args.binary, load)
+                high = total_instructions(server, route, args.n2, out_dir, args.binary, load)
                 counts[(server, route)] = (high - low) / (args.n2 - args.n1)
                 print(f"{server} {route}: {counts[(server, route)]:,.0f}", file=sys.stderr)
     print(f"\ninstructions per request (cachegrind, (I(N2) - I(N1)) / (N2 - N1), "
-          f"N1 = {args.n1:,}, N2 = {args.n2:,}, h2load --h1 -c 4 -m 1)\n")
+          f"N1 = {args.n1:,}, N2 = {args.n2:,}, h2load {' '.join(load)})\n")
     print("| server | " + " | ".join(f"`{r}`" for r in routes) + " |")
     print("|---|" + "---|" * len(routes))
     for server in servers:
         cells = []
         for route in routes:
             value = counts[(server, route)]
-            base = counts.get(("hyper", route))
-            ratio = f" ({value / base:.2f}×)" if base and server != "hyper" else ""
+            base_name = "hyper-h2" if args.h2 else "hyper"
+            base = counts.get((base_name, route))
+            ratio = f" ({value / base:.2f}×)" if base and server != base_name else ""
             cells.append(f"{value:,.0f}{ratio}")
         print(f"| {server} | " + " | ".join(cells) + " |")
 

@@ -4,9 +4,12 @@
 //! one core is measured on exactly that core.
 //!
 //! Usage: `shallot-bench --server hyper|axum|actix|shallot|shallot-1000 --addr 127.0.0.1:0`
+//! (every name is in `main` and `tokio_server`; `hyper-h2` and `actix-h2c` speak HTTP/2 with
+//! prior knowledge, axum and shallot both versions on one port; `shallot-10`, `-1000` and
+//! `-10000` have route tables of that size)
 //! Prints `listening on http://ADDR` once ready.
 
-mod routes_1000;
+mod route_table;
 
 use std::convert::Infallible;
 use std::io::Write;
@@ -45,7 +48,8 @@ fn main() {
         return;
     }
     match server.as_str() {
-        "actix" => actix(&addr),
+        "actix" => actix(&addr, false),
+        "actix-h2c" => actix(&addr, true),
         name => tokio_server(name, &addr),
     }
 }
@@ -57,7 +61,10 @@ fn announce(addr: SocketAddr) {
 }
 
 fn tokio_server(name: &str, addr: &str) {
-    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
     runtime.block_on(async {
         let listener = tokio::net::TcpListener::bind(addr).await.unwrap();
         let local = listener.local_addr().unwrap();
@@ -65,6 +72,10 @@ fn tokio_server(name: &str, addr: &str) {
             "hyper" => {
                 announce(local);
                 bare_hyper(listener).await;
+            }
+            "hyper-h2" => {
+                announce(local);
+                bare_hyper_h2(listener).await;
             }
             "hyper-auto" | "hyper-timer" | "hyper-graceful" => {
                 // Bare hyper plus one ingredient of shallot's adapter, for attributing costs.
@@ -78,9 +89,13 @@ fn tokio_server(name: &str, addr: &str) {
             "shallot-static" => {
                 // The static middleware alone on the adapter, serving $SHALLOT_BENCH_STATIC at
                 // /static/ (bench/static_nginx.py compares it with nginx).
-                let folder = std::env::var("SHALLOT_BENCH_STATIC").expect("SHALLOT_BENCH_STATIC names a folder");
-                let app = shallot::chain_middleware((shallot::static_files::wrap_static("/static", folder).unwrap(),))
-                    .apply(|_req: shallot::Request| async { shallot::HttpError::not_found() });
+                let folder = std::env::var("SHALLOT_BENCH_STATIC")
+                    .expect("SHALLOT_BENCH_STATIC names a folder");
+                let app = shallot::chain_middleware((shallot::static_files::wrap_static(
+                    "/static", folder,
+                )
+                .unwrap(),))
+                .apply(|_req: shallot::Request| async { shallot::HttpError::not_found() });
                 let server = shallot::server::Server::from_listener(listener).unwrap();
                 announce(local);
                 server.serve(app).await.unwrap();
@@ -94,19 +109,27 @@ fn tokio_server(name: &str, addr: &str) {
                 // The adapter alone: one handler, no middleware, for attributing costs.
                 let server = shallot::server::Server::from_listener(listener).unwrap();
                 announce(local);
-                server.serve(|req: shallot::Request| async move { bare_answer(req.uri().path()) }).await.unwrap();
+                server
+                    .serve(|req: shallot::Request| async move { bare_answer(req.uri().path()) })
+                    .await
+                    .unwrap();
             }
             "shallot-tls" => {
                 let (cert, key) = self_signed();
-                let tls = shallot::server::TlsConfig::from_pem(cert.as_bytes(), key.as_bytes()).unwrap();
-                let app = shallot_app(false);
-                let server = shallot::server::Server::from_listener(listener).unwrap().with_tls(tls);
+                let tls =
+                    shallot::server::TlsConfig::from_pem(cert.as_bytes(), key.as_bytes()).unwrap();
+                let app = shallot_app(0);
+                let server = shallot::server::Server::from_listener(listener)
+                    .unwrap()
+                    .with_tls(tls);
                 announce(local);
                 server.serve(app).await.unwrap();
             }
             "axum-tls" => {
                 let (cert, key) = self_signed();
-                let config = axum_server::tls_rustls::RustlsConfig::from_config(std::sync::Arc::new(rustls_config(&cert, &key)));
+                let config = axum_server::tls_rustls::RustlsConfig::from_config(
+                    std::sync::Arc::new(rustls_config(&cert, &key)),
+                );
                 let std_listener = listener.into_std().unwrap();
                 announce(local);
                 axum_server::from_tcp_rustls(std_listener, config)
@@ -137,11 +160,16 @@ fn tokio_server(name: &str, addr: &str) {
                 announce(local);
                 server.serve(app).await.unwrap();
             }
-            "shallot" | "shallot-1000" | "shallot-observed" | "shallot-production" => {
+            "shallot" | "shallot-10" | "shallot-1000" | "shallot-10000" | "shallot-observed"
+            | "shallot-production" => {
                 let app = match name {
                     "shallot-observed" => shallot_observed(),
                     "shallot-production" => shallot_production(),
-                    _ => shallot_app(name == "shallot-1000"),
+                    // The table's size in all: the four routes of `shallot_app` and more.
+                    "shallot-10" => shallot_app(10 - 4),
+                    "shallot-1000" => shallot_app(997),
+                    "shallot-10000" => shallot_app(10_000 - 4),
+                    _ => shallot_app(0),
                 };
                 let server = shallot::server::Server::from_listener(listener).unwrap();
                 announce(local);
@@ -167,6 +195,20 @@ async fn bare_hyper(listener: tokio::net::TcpListener) {
     }
 }
 
+/// Bare hyper's HTTP/2 (prior knowledge), the baseline of `bench/h2.py`.
+async fn bare_hyper_h2(listener: tokio::net::TcpListener) {
+    loop {
+        let (stream, _) = listener.accept().await.unwrap();
+        stream.set_nodelay(true).unwrap();
+        tokio::spawn(async move {
+            let service = hyper::service::service_fn(bare_hyper_handle);
+            let _ = hyper::server::conn::http2::Builder::new(hyper_util::rt::TokioExecutor::new())
+                .serve_connection(hyper_util::rt::TokioIo::new(stream), service)
+                .await;
+        });
+    }
+}
+
 async fn hyper_variant(name: &str, listener: tokio::net::TcpListener) {
     use hyper_util::rt::{TokioExecutor, TokioIo, TokioTimer};
     let graceful = hyper_util::server::graceful::GracefulShutdown::new();
@@ -177,26 +219,41 @@ async fn hyper_variant(name: &str, listener: tokio::net::TcpListener) {
         match name {
             "hyper-auto" => {
                 let builder = hyper_util::server::conn::auto::Builder::new(TokioExecutor::new());
-                let conn = builder.serve_connection(TokioIo::new(stream), service).into_owned();
-                tokio::spawn(async move { let _ = conn.await; });
+                let conn = builder
+                    .serve_connection(TokioIo::new(stream), service)
+                    .into_owned();
+                tokio::spawn(async move {
+                    let _ = conn.await;
+                });
             }
             "hyper-timer" => {
                 let mut builder = hyper::server::conn::http1::Builder::new();
-                builder.timer(TokioTimer::new()).header_read_timeout(std::time::Duration::from_secs(30));
+                builder
+                    .timer(TokioTimer::new())
+                    .header_read_timeout(std::time::Duration::from_secs(30));
                 let conn = builder.serve_connection(TokioIo::new(stream), service);
-                tokio::spawn(async move { let _ = conn.await; });
+                tokio::spawn(async move {
+                    let _ = conn.await;
+                });
             }
             _ => {
-                let conn = hyper::server::conn::http1::Builder::new().serve_connection(TokioIo::new(stream), service);
+                let conn = hyper::server::conn::http1::Builder::new()
+                    .serve_connection(TokioIo::new(stream), service);
                 let conn = graceful.watch(conn);
-                tokio::spawn(async move { let _ = conn.await; });
+                tokio::spawn(async move {
+                    let _ = conn.await;
+                });
             }
         }
     }
 }
 
 fn upload_summary(bytes: u64, hasher: Sha256) -> String {
-    let hex: String = hasher.finalize().iter().map(|b| format!("{b:02x}")).collect();
+    let hex: String = hasher
+        .finalize()
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect();
     format!("{{\"bytes\":{bytes},\"sha256\":\"{hex}\"}}")
 }
 
@@ -215,16 +272,24 @@ async fn bare_hyper_handle(
                 hasher.update(&data);
             }
         }
-        return Ok(hyper::Response::new(Full::new(Bytes::from(upload_summary(bytes, hasher)))));
+        return Ok(hyper::Response::new(Full::new(Bytes::from(
+            upload_summary(bytes, hasher),
+        ))));
     }
     let path = req.uri().path();
     let (content_type, body) = if path == "/" {
-        ("text/plain; charset=utf-8", Bytes::from_static(HELLO.as_bytes()))
+        (
+            "text/plain; charset=utf-8",
+            Bytes::from_static(HELLO.as_bytes()),
+        )
     } else if path == "/json" {
         let body = serde_json::to_vec(&Message { message: HELLO }).unwrap();
         ("application/json", Bytes::from(body))
     } else if let Some(id) = path.strip_prefix("/user/") {
-        ("text/plain; charset=utf-8", Bytes::from(format!("user {id}")))
+        (
+            "text/plain; charset=utf-8",
+            Bytes::from(format!("user {id}")),
+        )
     } else {
         let mut res = hyper::Response::new(Full::new(Bytes::from_static(b"Not Found")));
         *res.status_mut() = hyper::StatusCode::NOT_FOUND;
@@ -254,10 +319,17 @@ fn axum_app() -> axum::Router {
     use axum::routing::get;
     axum::Router::new()
         .route("/", get(|| async { HELLO }))
-        .route("/json", get(|| async { axum::Json(Message { message: HELLO }) }))
+        .route(
+            "/json",
+            get(|| async { axum::Json(Message { message: HELLO }) }),
+        )
         .route(
             "/user/{id}",
-            get(|axum::extract::Path(id): axum::extract::Path<String>| async move { format!("user {id}") }),
+            get(
+                |axum::extract::Path(id): axum::extract::Path<String>| async move {
+                    format!("user {id}")
+                },
+            ),
         )
 }
 
@@ -290,7 +362,11 @@ fn axum_production() -> (axum::Router, tracing_appender::non_blocking::WorkerGua
         ]))
         .allow_credentials(true)
         .allow_methods([Method::GET, Method::POST, Method::PUT, Method::DELETE])
-        .allow_headers([header::CONTENT_TYPE, header::AUTHORIZATION, header::HeaderName::from_static("x-requested-with")])
+        .allow_headers([
+            header::CONTENT_TYPE,
+            header::AUTHORIZATION,
+            header::HeaderName::from_static("x-requested-with"),
+        ])
         .expose_headers([header::HeaderName::from_static("x-request-id")])
         .max_age(Duration::from_secs(600));
     let sessions = tower_sessions::SessionManagerLayer::new(tower_sessions::MemoryStore::default());
@@ -314,22 +390,39 @@ fn axum_production() -> (axum::Router, tracing_appender::non_blocking::WorkerGua
 
 // ---- actix-web -----------------------------------------------------------------------
 
-fn actix(addr: &str) {
+fn actix(addr: &str, h2c: bool) {
     use actix_web::{web, App, HttpResponse, HttpServer};
     actix_web::rt::System::new().block_on(async {
         let server = HttpServer::new(|| {
             App::new()
-                .route("/", web::get().to(|| async { HttpResponse::Ok().content_type("text/plain; charset=utf-8").body(HELLO) }))
-                .route("/json", web::get().to(|| async { HttpResponse::Ok().json(Message { message: HELLO }) }))
+                .route(
+                    "/",
+                    web::get().to(|| async {
+                        HttpResponse::Ok()
+                            .content_type("text/plain; charset=utf-8")
+                            .body(HELLO)
+                    }),
+                )
+                .route(
+                    "/json",
+                    web::get().to(|| async { HttpResponse::Ok().json(Message { message: HELLO }) }),
+                )
                 .route(
                     "/user/{id}",
                     web::get().to(|id: web::Path<String>| async move {
-                        HttpResponse::Ok().content_type("text/plain; charset=utf-8").body(format!("user {id}"))
+                        HttpResponse::Ok()
+                            .content_type("text/plain; charset=utf-8")
+                            .body(format!("user {id}"))
                     }),
                 )
         })
-        .workers(1)
-        .bind(addr)
+        .workers(1);
+        // With prior-knowledge HTTP/2 detected next to HTTP/1.1 (bench/h2.py), or HTTP/1.1 alone.
+        let server = if h2c {
+            server.bind_auto_h2c(addr)
+        } else {
+            server.bind(addr)
+        }
         .unwrap();
         announce(server.addrs()[0]);
         server.run().await.unwrap();
@@ -347,7 +440,7 @@ fn shallot_observed() -> shallot::ChainHandler {
         shallot::request_id::wrap_request_id(),
         wrap_access_log().with_writer(log),
     ))
-    .apply(shallot_app(false))
+    .apply(shallot_app(0))
 }
 
 /// The showcase's production pile around the 6-step one: request id, access log, CORS,
@@ -357,16 +450,23 @@ fn shallot_production() -> shallot::ChainHandler {
     use std::time::Duration;
     let log = LogWriter::to_writer(std::fs::File::create("/dev/null").unwrap());
     let cors = shallot::cors::wrap_cors()
-        .with_origins(["https://app.example", "http://localhost:3000"]).unwrap()
-        .with_credentials(true).unwrap()
-        .with_methods(["GET", "POST", "PUT", "DELETE"]).unwrap()
-        .with_headers(["content-type", "authorization", "x-requested-with"]).unwrap()
-        .with_exposed_headers(["x-request-id"]).unwrap()
+        .with_origins(["https://app.example", "http://localhost:3000"])
+        .unwrap()
+        .with_credentials(true)
+        .unwrap()
+        .with_methods(["GET", "POST", "PUT", "DELETE"])
+        .unwrap()
+        .with_headers(["content-type", "authorization", "x-requested-with"])
+        .unwrap()
+        .with_exposed_headers(["x-request-id"])
+        .unwrap()
         .with_max_age(Duration::from_secs(600));
-    let nosniff = shallot::tower::wrap_layer(tower_http::set_header::SetResponseHeaderLayer::if_not_present(
-        shallot::http::header::X_CONTENT_TYPE_OPTIONS,
-        shallot::http::HeaderValue::from_static("nosniff"),
-    ));
+    let nosniff = shallot::tower::wrap_layer(
+        tower_http::set_header::SetResponseHeaderLayer::if_not_present(
+            shallot::http::header::X_CONTENT_TYPE_OPTIONS,
+            shallot::http::HeaderValue::from_static("nosniff"),
+        ),
+    );
     shallot::chain_middleware((
         shallot::request_id::wrap_request_id(),
         wrap_access_log().with_writer(log),
@@ -375,16 +475,19 @@ fn shallot_production() -> shallot::ChainHandler {
         shallot::compression::wrap_compression(),
         shallot::sessions::wrap_memory_sessions().with_paths(["/session"]),
     ))
-    .apply(shallot_app(false))
+    .apply(shallot_app(0))
 }
 
-fn shallot_app(thousand_routes: bool) -> shallot::ChainHandler {
+/// The 6-step pile with `extra_routes` more routes in its table.
+fn shallot_app(extra_routes: usize) -> shallot::ChainHandler {
     use shallot::router::{get, wrap_routes, RouterExt};
     use shallot::{chain_middleware, HttpError, Request};
 
     let mut routes = vec![
         get("/", |_req: Request| async { HELLO }),
-        get("/json", |_req: Request| async { shallot::json::Json(Message { message: HELLO }) }),
+        get("/json", |_req: Request| async {
+            shallot::json::Json(Message { message: HELLO })
+        }),
         get("/user/{id}", |req: Request| async move {
             format!("user {}", req.param("id").unwrap_or_default())
         }),
@@ -401,9 +504,7 @@ fn shallot_app(thousand_routes: bool) -> shallot::ChainHandler {
         })
         .with(shallot::wrap_body_limit(1 << 30)),
     ];
-    if thousand_routes {
-        routes.extend(routes_1000::extra_routes());
-    }
+    routes.extend(route_table::extra_routes(extra_routes));
     let static_dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../examples/static");
     chain_middleware((
         shallot::content_type::wrap_content_type(),
@@ -424,7 +525,9 @@ async fn ws_bare(listener: tokio::net::TcpListener) {
         let (stream, _) = listener.accept().await.unwrap();
         stream.set_nodelay(true).unwrap();
         tokio::spawn(async move {
-            let Ok(mut socket) = tokio_tungstenite::accept_async(stream).await else { return };
+            let Ok(mut socket) = tokio_tungstenite::accept_async(stream).await else {
+                return;
+            };
             while let Some(Ok(message)) = socket.next().await {
                 if message.is_text() || message.is_binary() {
                     if socket.send(message).await.is_err() {
@@ -441,7 +544,10 @@ async fn ws_bare(listener: tokio::net::TcpListener) {
 fn ws_echo_load(url: &str, connections: usize, seconds: u64) {
     use futures_util::{SinkExt, StreamExt};
     use tokio_tungstenite::tungstenite::Message as WsMessage;
-    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
     let total: u64 = runtime.block_on(async {
         let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(seconds);
         let mut tasks = Vec::new();
