@@ -2,8 +2,10 @@ use std::fmt;
 use std::future::Future;
 use std::pin::Pin;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::task::{Context as TaskContext, Poll, Waker};
+
+use slab::Slab;
 
 use crate::context::Context;
 use crate::Request;
@@ -43,8 +45,29 @@ pub struct Shutdown {
 struct Inner {
     triggered: AtomicBool,
     tracked: AtomicUsize,
-    /// Tasks waiting for the trigger, or for the last guard to go.
-    waiting: Mutex<Vec<Waker>>,
+    /// Tasks waiting for the trigger: every open connection.
+    on_trigger: Waiters,
+    /// Tasks waiting for the last guard to go: the server, once it has stopped accepting.
+    on_all_done: Waiters,
+}
+
+/// The wakers of the [`Wait`]s that are pending, each in a slot of its own that its `Wait`
+/// takes back when dropped: registering, re-registering and leaving are O(1), whatever the
+/// number of connections, and a closed connection leaves nothing behind.
+#[derive(Default)]
+struct Waiters(Mutex<Slab<Waker>>);
+
+impl Waiters {
+    fn lock(&self) -> MutexGuard<'_, Slab<Waker>> {
+        self.0.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// Wakes every waiter; each takes its own slot back when it is dropped.
+    fn wake_all(&self) {
+        for (_, waker) in self.lock().iter() {
+            waker.wake_by_ref();
+        }
+    }
 }
 
 impl fmt::Debug for Shutdown {
@@ -75,7 +98,7 @@ impl Shutdown {
     /// Starts the shutdown: every [`Shutdown::triggered`] completes.
     pub fn trigger(&self) {
         self.inner.triggered.store(true, Ordering::SeqCst);
-        self.wake_all();
+        self.inner.on_trigger.wake_all();
     }
 
     /// Whether the shutdown has started.
@@ -85,10 +108,10 @@ impl Shutdown {
 
     /// Completes once the shutdown has started.
     pub fn triggered(&self) -> impl Future<Output = ()> + Send + 'static {
-        let inner = Arc::clone(&self.inner);
         Wait {
-            inner,
-            done: |inner: &Inner| inner.triggered.load(Ordering::SeqCst),
+            inner: Arc::clone(&self.inner),
+            until: Until::Triggered,
+            slot: None,
         }
     }
 
@@ -109,23 +132,9 @@ impl Shutdown {
     pub fn all_done(&self) -> impl Future<Output = ()> + Send + 'static {
         Wait {
             inner: Arc::clone(&self.inner),
-            done: |inner: &Inner| inner.tracked.load(Ordering::SeqCst) == 0,
+            until: Until::AllDone,
+            slot: None,
         }
-    }
-
-    fn wake_all(&self) {
-        let wakers = std::mem::take(&mut *self.inner.lock());
-        for waker in wakers {
-            waker.wake();
-        }
-    }
-}
-
-impl Inner {
-    fn lock(&self) -> std::sync::MutexGuard<'_, Vec<Waker>> {
-        self.waiting
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 }
 
@@ -143,35 +152,165 @@ impl fmt::Debug for ShutdownGuard {
 impl Drop for ShutdownGuard {
     fn drop(&mut self) {
         if self.inner.tracked.fetch_sub(1, Ordering::SeqCst) == 1 {
-            let wakers = std::mem::take(&mut *self.inner.lock());
-            for waker in wakers {
-                waker.wake();
-            }
+            self.inner.on_all_done.wake_all();
         }
     }
 }
 
+/// What a [`Wait`] waits for.
+#[derive(Clone, Copy)]
+enum Until {
+    Triggered,
+    AllDone,
+}
+
 struct Wait {
     inner: Arc<Inner>,
-    done: fn(&Inner) -> bool,
+    until: Until,
+    /// Its slot among the waiters once it has been pending, and a copy of the waker there.
+    slot: Option<(usize, Waker)>,
+}
+
+impl Wait {
+    fn is_done(inner: &Inner, until: Until) -> bool {
+        match until {
+            Until::Triggered => inner.triggered.load(Ordering::SeqCst),
+            Until::AllDone => inner.tracked.load(Ordering::SeqCst) == 0,
+        }
+    }
+
+    fn waiters(inner: &Inner, until: Until) -> &Waiters {
+        match until {
+            Until::Triggered => &inner.on_trigger,
+            Until::AllDone => &inner.on_all_done,
+        }
+    }
 }
 
 impl Future for Wait {
     type Output = ();
 
     fn poll(self: Pin<&mut Self>, cx: &mut TaskContext<'_>) -> Poll<()> {
-        if (self.done)(&self.inner) {
+        let this = self.get_mut();
+        if Self::is_done(&this.inner, this.until) {
             return Poll::Ready(());
         }
-        let mut waiting = self.inner.lock();
+        // Polled again by the same task (a connection woken for its next request): its waker
+        // is in place, and a trigger from now on wakes it, so there is nothing to lock.
+        if let Some((_, registered)) = &this.slot {
+            if registered.will_wake(cx.waker()) {
+                return Poll::Pending;
+            }
+        }
+        let mut waiters = Self::waiters(&this.inner, this.until).lock();
         // Checked again under the lock: a trigger or a last drop between the first check and
-        // the registration would otherwise be missed.
-        if (self.done)(&self.inner) {
+        // the registration would otherwise be missed (waking takes the same lock).
+        if Self::is_done(&this.inner, this.until) {
             return Poll::Ready(());
         }
-        if !waiting.iter().any(|w| w.will_wake(cx.waker())) {
-            waiting.push(cx.waker().clone());
+        let waker = cx.waker().clone();
+        match &mut this.slot {
+            Some((slot, registered)) => {
+                waiters[*slot].clone_from(&waker);
+                *registered = waker;
+            }
+            None => this.slot = Some((waiters.insert(waker.clone()), waker)),
         }
         Poll::Pending
+    }
+}
+
+impl Drop for Wait {
+    fn drop(&mut self) {
+        if let Some((slot, _)) = self.slot.take() {
+            Self::waiters(&self.inner, self.until)
+                .lock()
+                .try_remove(slot);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::future::Future;
+    use std::pin::pin;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    use std::sync::Arc;
+    use std::task::{Context, Poll, Wake, Waker};
+
+    use super::Shutdown;
+
+    #[test]
+    fn waiting_costs_one_slot_per_pending_wait_and_leaves_nothing_behind() {
+        let shutdown = Shutdown::new();
+        let mut cx = Context::from_waker(Waker::noop());
+        {
+            let mut waits: Vec<_> = (0..100).map(|_| Box::pin(shutdown.triggered())).collect();
+            for _ in 0..3 {
+                for wait in &mut waits {
+                    assert_eq!(wait.as_mut().poll(&mut cx), Poll::Pending);
+                }
+            }
+            // Polled three times each, registered once each.
+            assert_eq!(shutdown.inner.on_trigger.lock().len(), 100);
+            assert_eq!(shutdown.inner.on_all_done.lock().len(), 0);
+        }
+        // Dropped (a connection that closed): its slot is free again.
+        assert_eq!(shutdown.inner.on_trigger.lock().len(), 0);
+    }
+
+    struct Counter(AtomicUsize);
+
+    impl Wake for Counter {
+        fn wake(self: Arc<Self>) {
+            self.0.fetch_add(1, Ordering::SeqCst);
+        }
+    }
+
+    #[test]
+    fn a_wait_moved_to_another_task_is_woken_there() {
+        let shutdown = Shutdown::new();
+        let (old, new) = (
+            Arc::new(Counter(AtomicUsize::new(0))),
+            Arc::new(Counter(AtomicUsize::new(0))),
+        );
+        let mut wait = pin!(shutdown.triggered());
+        let old_waker = Waker::from(Arc::clone(&old));
+        let new_waker = Waker::from(Arc::clone(&new));
+        assert_eq!(
+            wait.as_mut().poll(&mut Context::from_waker(&old_waker)),
+            Poll::Pending
+        );
+        assert_eq!(
+            wait.as_mut().poll(&mut Context::from_waker(&new_waker)),
+            Poll::Pending
+        );
+        assert_eq!(
+            wait.as_mut().poll(&mut Context::from_waker(&new_waker)),
+            Poll::Pending
+        );
+        assert_eq!(shutdown.inner.on_trigger.lock().len(), 1);
+        shutdown.trigger();
+        assert_eq!(old.0.load(Ordering::SeqCst), 0);
+        assert_eq!(new.0.load(Ordering::SeqCst), 1);
+    }
+
+    #[test]
+    fn a_trigger_wakes_every_pending_wait() {
+        let shutdown = Shutdown::new();
+        let mut cx = Context::from_waker(Waker::noop());
+        let mut first = pin!(shutdown.triggered());
+        let mut second = pin!(shutdown.triggered());
+        let guard = shutdown.track();
+        let mut done = pin!(shutdown.all_done());
+        assert_eq!(first.as_mut().poll(&mut cx), Poll::Pending);
+        assert_eq!(second.as_mut().poll(&mut cx), Poll::Pending);
+        assert_eq!(done.as_mut().poll(&mut cx), Poll::Pending);
+        shutdown.trigger();
+        assert_eq!(first.as_mut().poll(&mut cx), Poll::Ready(()));
+        assert_eq!(second.as_mut().poll(&mut cx), Poll::Ready(()));
+        assert_eq!(done.as_mut().poll(&mut cx), Poll::Pending);
+        drop(guard);
+        assert_eq!(done.as_mut().poll(&mut cx), Poll::Ready(()));
     }
 }
