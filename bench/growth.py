@@ -6,11 +6,16 @@ Connections: bench/run.py's set-up (server on core 0, one thread; wrk -t1 on cor
 interleaved over rounds in a new random order each round), `GET /`, each server's figure also as
 a ratio to its own figure at 64 connections in the same round.
 
+The same by instructions (deterministic, user space only): bench/instructions.py's count with
+`h2load --h1 -c C -m 1` for C = 4, 256, 1,024 (N1 = 20,000 and N2 = 60,000 requests, so that
+every connection is made in both runs and its set-up cancels out).
+
 Routes: bench/instructions.py's count (cachegrind, two runs of N1 and N2 requests), on the same
 three routes, for the 6-step pile with 10, 4 (`shallot`), 1,000 and 10,000 routes in its table.
 
 Usage: python3 bench/growth.py [--rounds 3] [--duration 5] [--connections 64,256,1024]
                                [--servers hyper,shallot,axum,actix] [--skip-cpu] [--skip-routes]
+                               [--skip-connection-count]
 Needs: wrk, taskset, valgrind, h2load.
 """
 
@@ -60,6 +65,26 @@ def cpu_by_connections(servers, counts, rounds, duration):
         print(f"| {name} | " + " | ".join(cells) + " |")
 
 
+def instructions_by_connections(servers, counts, n1=20_000, n2=60_000):
+    result = {}
+    with tempfile.TemporaryDirectory() as out_dir:
+        for server in servers:
+            for connections in counts:
+                load = ["--h1", "-c", str(connections), "-m", "1"]
+                low = instructions.total_instructions(server, "/", n1, out_dir, load=load)
+                high = instructions.total_instructions(server, "/", n2, out_dir, load=load)
+                result[(server, connections)] = (high - low) / (n2 - n1)
+                print(f"{server} {connections}: {result[(server, connections)]:,.0f}", file=sys.stderr)
+    print(f"\nInstructions per request by connections (cachegrind, `GET /`, N1 = {n1:,}, N2 = {n2:,}, "
+          f"h2load --h1 -c C -m 1); growth = against {counts[0]} connections\n")
+    print("| server | " + " | ".join(f"{c} conns" for c in counts) + " |")
+    print("|---|" + "---|" * len(counts))
+    for server in servers:
+        base = result[(server, counts[0])]
+        cells = [f"{result[(server, c)]:,.0f} ({result[(server, c)] / base:.3f}×)" for c in counts]
+        print(f"| {server} | " + " | ".join(cells) + " |")
+
+
 def instructions_by_routes(n1, n2):
     counts = {}
     with tempfile.TemporaryDirectory() as out_dir:
@@ -92,6 +117,7 @@ def main():
     parser.add_argument("--n2", type=int, default=11000)
     parser.add_argument("--skip-cpu", action="store_true")
     parser.add_argument("--skip-routes", action="store_true")
+    parser.add_argument("--skip-connection-count", action="store_true")
     parser.add_argument("--no-build", action="store_true")
     args = parser.parse_args()
     run.raise_fd_limit()
@@ -102,6 +128,10 @@ def main():
         run.need("taskset", "util-linux")
         counts = [int(c) for c in args.connections.split(",")]
         cpu_by_connections(args.servers.split(","), counts, args.rounds, args.duration)
+    if not args.skip_connection_count:
+        instructions.need("valgrind", "valgrind")
+        instructions.need("h2load", "nghttp2-client")
+        instructions_by_connections(args.servers.split(","), [4, 256, 1024])
     if not args.skip_routes:
         instructions.need("valgrind", "valgrind")
         instructions.need("h2load", "nghttp2-client")

@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Static files: shallot's static middleware against nginx (issue 15, item 5).
 
-Both servers serve the same folder at /static/ from one process pinned to core 0 (nginx: one
+Both servers serve the same folder (shallot twice: its default `FileIo::BlockingPool`, and
+`shallot-inline` with `FileIo::Inline`) at /static/ from one process pinned to core 0 (nginx: one
 worker, `sendfile on`, access log off); wrk (-t1) runs pinned to core 1. Rounds interleave the
 two servers; each figure is also given as a ratio to nginx in the same round. Cases: a 4 KiB
 file (200), the same file with its ETag in If-None-Match (304), and with --big a 1 GiB file
@@ -62,10 +63,12 @@ def wait_for_port(port, proc, limit=30):
 
 
 class Shallot:
-    name = "shallot"
-
-    def __init__(self, binary):
+    def __init__(self, binary, inline=False):
+        # `shallot-inline`: the same middleware with `FileIo::Inline`.
+        self.name = "shallot-inline" if inline else "shallot"
         env = dict(os.environ, SHALLOT_BENCH_STATIC=FOLDER)
+        if inline:
+            env["SHALLOT_BENCH_STATIC_IO"] = "inline"
         self.proc = subprocess.Popen(
             ["taskset", "-c", "0", binary, "--server", "shallot-static", "--addr", "127.0.0.1:0"],
             stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, env=env,
@@ -200,7 +203,7 @@ def main():
 
     results = {}  # (server, case) -> list of (cpu_us, rps, bytes_per_s)
     for round_no in range(args.rounds):
-        order = [lambda: Shallot(args.binary), Nginx]
+        order = [lambda: Shallot(args.binary), lambda: Shallot(args.binary, inline=True), Nginx]
         random.shuffle(order)
         for start in order:
             server = start()
@@ -221,13 +224,13 @@ def main():
     print("| case | server | CPU µs/req | req/s | MB/s | req/s × nginx |")
     print("|---|---|---|---|---|---|")
     for case, _, _ in cases:
-        for name in ["shallot", "nginx"]:
+        for name in ["shallot", "shallot-inline", "nginx"]:
             runs = results[(name, case)]
             cpu = statistics.median(r[0] for r in runs)
             rps = statistics.median(r[1] for r in runs)
             mbs = statistics.median(r[2] for r in runs) / 1e6
-            ratios = [s[1] / n[1] for s, n in zip(results[("shallot", case)], results[("nginx", case)])]
-            ratio = f"{statistics.median(ratios):.2f}" if name == "shallot" else "1.00"
+            ratios = [s[1] / n[1] for s, n in zip(runs, results[("nginx", case)])]
+            ratio = f"{statistics.median(ratios):.2f}"
             print(f"| {case} | {name} | {cpu:.1f} | {rps:,.0f} | {mbs:,.0f} | {ratio} |")
 
 

@@ -107,7 +107,7 @@ pub mod fuzzing {
     pub use crate::safe_path::relative_path;
 }
 pub use static_middleware::{
-    wrap_static, NotFound, StaticMiddleware, Symlinks, CHUNK_SIZE, WHOLE_READ_LIMIT,
+    wrap_static, FileIo, NotFound, StaticMiddleware, Symlinks, CHUNK_SIZE, WHOLE_READ_LIMIT,
 };
 
 #[cfg(doctest)]

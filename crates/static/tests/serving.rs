@@ -220,3 +220,43 @@ fn a_missing_folder_or_a_bad_prefix_is_an_error_when_built() {
     assert!(wrap_static("/s", &file).is_err());
     assert!(wrap_static("s", folder.root()).is_err());
 }
+
+/// `FileIo::Inline` needs no blocking-pool thread: with the pool's only thread taken, an
+/// inline lookup still answers; a pooled one answers once the thread is free.
+#[test]
+fn inline_file_io_does_not_wait_for_the_blocking_pool() {
+    use shallot_static::FileIo;
+    let folder = Folder::new();
+    folder.file("a.txt", "inline");
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_time()
+        .max_blocking_threads(1)
+        .build()
+        .unwrap();
+    let (release, held) = std::sync::mpsc::channel::<()>();
+    runtime.block_on(async {
+        // The pool's one thread, busy until released.
+        let busy = tokio::task::spawn_blocking(move || held.recv());
+        let inline = shallot_core::chain_middleware((wrap_static("/s", folder.root())
+            .unwrap()
+            .with_file_io(FileIo::Inline),))
+        .apply(|_req: shallot_core::Request| async { "" });
+        // A pooled lookup would wait here until released: bounded, so that shows as a failure.
+        let res = tokio::time::timeout(
+            std::time::Duration::from_secs(20),
+            test::get("/s/a.txt").send(&inline),
+        )
+        .await
+        .expect("the inline lookup answered without the blocking pool");
+        assert_eq!(res.text(), "inline");
+
+        let pooled = shallot_core::chain_middleware((wrap_static("/s", folder.root())
+            .unwrap()
+            .with_file_io(FileIo::BlockingPool),))
+        .apply(|_req: shallot_core::Request| async { "" });
+        let waiting = tokio::spawn(async move { test::get("/s/a.txt").send(&pooled).await });
+        release.send(()).unwrap();
+        busy.await.unwrap().unwrap();
+        assert_eq!(waiting.await.unwrap().text(), "inline");
+    });
+}

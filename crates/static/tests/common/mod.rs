@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use shallot_core::{chain_middleware, test, ChainHandler, HttpError, Request};
-use shallot_static::StaticMiddleware;
+use shallot_static::{FileIo, StaticMiddleware};
 
 pub struct Folder {
     pub path: PathBuf,
@@ -41,14 +41,26 @@ impl Drop for Folder {
     }
 }
 
-/// The middleware in a linted pile whose default handler answers `fallback`.
+/// Where the tests' file-system calls run: `SHALLOT_STATIC_FILE_IO=inline` runs every test of
+/// this crate with [`FileIo::Inline`] (`.ci/run` does both), else the default.
+pub fn file_io() -> FileIo {
+    match std::env::var("SHALLOT_STATIC_FILE_IO").as_deref() {
+        Ok("inline") => FileIo::Inline,
+        Ok("blocking-pool") | Err(_) => FileIo::BlockingPool,
+        Ok(other) => panic!("SHALLOT_STATIC_FILE_IO={other}: expected inline or blocking-pool"),
+    }
+}
+
+/// The middleware (with [`file_io`]) in a linted pile whose default handler answers 418.
 pub fn app(middleware: StaticMiddleware) -> ChainHandler {
-    chain_middleware((test::lint(), middleware)).apply(|_req: Request| async {
-        (
-            shallot_core::http::StatusCode::IM_A_TEAPOT,
-            HttpError::from_status(shallot_core::http::StatusCode::IM_A_TEAPOT)
-                .message()
-                .to_owned(),
-        )
-    })
+    chain_middleware((test::lint(), middleware.with_file_io(file_io()))).apply(
+        |_req: Request| async {
+            (
+                shallot_core::http::StatusCode::IM_A_TEAPOT,
+                HttpError::from_status(shallot_core::http::StatusCode::IM_A_TEAPOT)
+                    .message()
+                    .to_owned(),
+            )
+        },
+    )
 }
