@@ -1,4 +1,5 @@
-use std::fs::Metadata;
+use std::fs::{File, Metadata};
+use std::io::Read as _;
 use std::path::{Path, PathBuf};
 
 /// A regular file found under the root.
@@ -10,6 +11,24 @@ pub(crate) struct Found {
     /// are followed: what the content type is guessed from, as the content-type middleware
     /// would guess it from the URL.
     pub(crate) named: PathBuf,
+    /// The file, open, when it is a regular file that could be opened: `metadata` is then
+    /// this open file's, so the validators and the bytes read describe the same file.
+    pub(crate) opened: Option<File>,
+}
+
+impl Found {
+    /// The whole file, read from the open file when there is one (one `read` for its known
+    /// length) or else by its path.
+    pub(crate) fn read_whole(&mut self) -> std::io::Result<Vec<u8>> {
+        let Some(file) = self.opened.take() else {
+            return std::fs::read(&self.path);
+        };
+        let length = self.metadata.len();
+        let mut content = Vec::with_capacity(usize::try_from(length).unwrap_or(0));
+        // No more than the length the validators were made from, even if the file grows.
+        file.take(length).read_to_end(&mut content)?;
+        Ok(content)
+    }
 }
 
 /// Resolves `relative` under `root` (already canonical), with blocking file-system calls: the
@@ -56,10 +75,21 @@ fn resolve_one(root: &Path, candidate: &Path, follow_outside: bool) -> Option<Fo
     if !follow_outside && !path.starts_with(root) {
         return None;
     }
-    let metadata = std::fs::metadata(&path).ok()?;
+    // Opened once and asked for its metadata (`fstat`), rather than `stat` by name and then
+    // `std::fs::read`'s own open and `stat`. A folder, or a file that cannot be opened, is
+    // asked by name.
+    let opened = File::open(&path)
+        .ok()
+        .and_then(|file| file.metadata().ok().map(|metadata| (file, metadata)));
+    let (opened, metadata) = match opened {
+        Some((file, metadata)) if metadata.is_file() => (Some(file), metadata),
+        Some((_folder, metadata)) => (None, metadata),
+        None => (None, std::fs::metadata(&path).ok()?),
+    };
     Some(Found {
         named: candidate.to_path_buf(),
         path,
         metadata,
+        opened,
     })
 }

@@ -261,12 +261,12 @@ fn look_up(
         sibling(&config.root, &file.path, encoding.extension(), follow)
             .map(|variant| (variant, encoding))
     });
-    let (file, encoding) = match variant {
+    let (mut file, encoding) = match variant {
         Some((variant, encoding)) => (variant, Some(encoding)),
         None => (file, None),
     };
-    let content = (file.metadata.len() <= WHOLE_READ_LIMIT)
-        .then(|| std::fs::read(&file.path).map(Bytes::from));
+    let content =
+        (file.metadata.len() <= WHOLE_READ_LIMIT).then(|| file.read_whole().map(Bytes::from));
     Some(Lookup {
         named,
         file,
