@@ -43,10 +43,12 @@ pub(crate) struct AnswerOptions<'a> {
 /// The answer for a file that was found: validators, conditional requests, ranges, and the
 /// body, read whole or streamed.
 /// `content` is the whole file when it was small enough to be read with the lookup (one read
-/// serves the body and the content hash of the ETag); larger files are streamed.
+/// serves the body and the content hash of the ETag); larger files are streamed from the file
+/// the lookup opened, so the bytes are those of the file the validators describe, even if the
+/// path has been replaced since.
 pub(crate) async fn answer(
     req: &Request,
-    file: &Found,
+    mut file: Found,
     content: Option<Bytes>,
     mut headers: HeaderMap,
     options: AnswerOptions<'_>,
@@ -122,7 +124,7 @@ pub(crate) async fn answer(
         #[allow(clippy::cast_possible_truncation)] // bounded by WHOLE_READ_LIMIT
         Body::from(content.slice(start as usize..(start + count) as usize))
     } else {
-        match stream_file(&file.path, start, count).await {
+        match stream_file(file.opened.take(), &file.path, start, count).await {
             Some(body) => body,
             None => return vanished_file(),
         }
@@ -133,10 +135,19 @@ pub(crate) async fn answer(
     res
 }
 
-/// Streams `count` bytes from `start`, chunk by chunk as the connection takes them, so a
-/// stalled client holds a few chunk buffers, never the file.
-async fn stream_file(path: &Path, start: u64, count: u64) -> Option<Body> {
-    let mut file = tokio::fs::File::open(path).await.ok()?;
+/// Streams `count` bytes from `start` of the file the lookup opened (by `path` only when it
+/// could not open it), chunk by chunk as the connection takes them, so a stalled client holds
+/// a few chunk buffers, never the file.
+async fn stream_file(
+    opened: Option<std::fs::File>,
+    path: &Path,
+    start: u64,
+    count: u64,
+) -> Option<Body> {
+    let mut file = match opened {
+        Some(file) => tokio::fs::File::from_std(file),
+        None => tokio::fs::File::open(path).await.ok()?,
+    };
     if start > 0 {
         file.seek(SeekFrom::Start(start)).await.ok()?;
     }
@@ -154,4 +165,56 @@ pub(crate) fn vanished_file() -> Response {
 fn with_headers(mut res: Response, headers: HeaderMap) -> Response {
     res.headers_mut().extend(headers);
     res
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::{Arc, Mutex};
+
+    use shallot_core::test;
+
+    use super::*;
+    use crate::resolve::resolve;
+    use crate::WHOLE_READ_LIMIT;
+
+    /// A large file is streamed from the file the lookup opened and described (its length,
+    /// its validators), not from whatever the path names by the time the body is read.
+    #[tokio::test]
+    async fn a_streamed_file_is_the_one_the_lookup_opened_even_if_the_path_is_replaced() {
+        let folder =
+            std::env::temp_dir().join(format!("shallot-static-swap-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&folder);
+        std::fs::create_dir_all(&folder).unwrap();
+        let root = std::fs::canonicalize(&folder).unwrap();
+        let length = usize::try_from(WHOLE_READ_LIMIT).unwrap() + 4096;
+        let original = vec![b'a'; length];
+        std::fs::write(root.join("big.bin"), &original).unwrap();
+
+        let found = resolve(&root, Path::new("big.bin"), None, false).expect("found");
+        // The path now names another file of the same length: a deploy replacing it, or a
+        // symlink swapped in, between the lookup and the body.
+        std::fs::write(root.join("next.bin"), vec![b'b'; length]).unwrap();
+        std::fs::rename(root.join("next.bin"), root.join("big.bin")).unwrap();
+
+        let options = AnswerOptions {
+            cache_control: None,
+            precompressed: false,
+        };
+        let req = test::get("/big.bin").into_request();
+        let res = answer(&req, found, None, HeaderMap::new(), options).await;
+        let slot = Arc::new(Mutex::new(Some(res)));
+        let handler = move |_req: Request| {
+            let res = slot.lock().unwrap().take().expect("answered once");
+            async move { res }
+        };
+        let read = test::get("/big.bin").send(&handler).await;
+        read.assert_status(200)
+            .assert_header("content-length", &length.to_string());
+        assert!(read.was_streamed());
+        assert!(
+            read.body()[..] == original[..],
+            "the bytes of the replaced file were sent"
+        );
+        let _ = std::fs::remove_dir_all(&folder);
+    }
 }

@@ -228,7 +228,7 @@ impl StaticMiddleware {
             cache_control: config.cache_control.as_ref(),
             precompressed: config.precompressed,
         };
-        Some(answer(req, &file, content, headers, options).await)
+        Some(answer(req, file, content, headers, options).await)
     }
 }
 
