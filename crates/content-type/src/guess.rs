@@ -3,12 +3,15 @@ use shallot_core::http::HeaderValue;
 /// The extension of the last segment of a URL path, without the dot: `/a/b.tar.gz` → `gz`.
 /// A leading dot (`/.env`) is a hidden file, not an extension.
 pub fn path_extension(path: &str) -> Option<&str> {
-    let segment = path.rsplit('/').next().unwrap_or(path);
-    let dot = segment.rfind('.')?;
-    if dot == 0 {
+    // One backward scan of the bytes for the last `.` or `/` (it runs on every request; a
+    // `char` pattern's searcher cost more than the short paths it scans).
+    let bytes = path.as_bytes();
+    let dot = bytes.iter().rposition(|&b| b == b'.' || b == b'/')?;
+    if bytes[dot] == b'/' || dot == 0 || bytes[dot - 1] == b'/' {
         return None;
     }
-    let extension = &segment[dot + 1..];
+    // `.` is ASCII, so `dot + 1` is a character boundary.
+    let extension = &path[dot + 1..];
     (!extension.is_empty()).then_some(extension)
 }
 
@@ -46,6 +49,12 @@ mod tests {
             ("/a.", None),
             ("/", None),
             ("/x.JSON", Some("JSON")),
+            ("b.txt", Some("txt")),
+            (".env", None),
+            ("", None),
+            ("/a/.b.c", Some("c")),
+            ("/a/..", None),
+            ("/é.ü", Some("ü")),
         ] {
             assert_eq!(path_extension(path), extension, "{path}");
         }
