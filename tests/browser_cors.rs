@@ -5,6 +5,9 @@
 //! once the page's virtual time has run out (`--dump-dom --virtual-time-budget`): no WebDriver
 //! needed, nothing mocked.
 
+#[path = "support/installed.rs"]
+mod installed;
+
 use std::path::PathBuf;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
@@ -15,23 +18,18 @@ use shallot::router::{get, route, wrap_routes};
 use shallot::server::Server;
 use shallot::{chain_middleware, html, HttpError, Request};
 
+use installed::installed;
+
 fn chromium() -> Option<PathBuf> {
-    let found = [
-        "/usr/bin/chromium",
-        "/usr/bin/chromium-browser",
-        "/usr/bin/google-chrome",
-    ]
-    .into_iter()
-    .map(PathBuf::from)
-    .find(|path| path.exists());
-    if found.is_none() {
-        assert!(
-            std::env::var("CI").map_or(true, |ci| ci != "true"),
-            "chromium is not installed (CI=true: .ci/run installs it)"
-        );
-        eprintln!("chromium is not installed: test skipped (it fails under CI=true)");
-    }
-    found
+    installed(
+        "chromium",
+        [
+            "/usr/bin/chromium",
+            "/usr/bin/chromium-browser",
+            "/usr/bin/google-chrome",
+        ]
+        .map(PathBuf::from),
+    )
 }
 
 const PAGE: &str = r#"<!doctype html><html><body>running<script>

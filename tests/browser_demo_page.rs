@@ -8,6 +8,8 @@
 //! idle) never finishes here. Nothing is mocked.
 
 mod common;
+#[path = "support/installed.rs"]
+mod installed;
 
 use std::io::{BufRead as _, BufReader};
 use std::path::PathBuf;
@@ -22,26 +24,21 @@ use tokio::net::TcpStream;
 use tokio_tungstenite::tungstenite::Message;
 use tokio_tungstenite::{MaybeTlsStream, WebSocketStream};
 
+use installed::installed;
+
 /// How long any one DevTools call (a page-side wait included) may take.
 const CALL_LIMIT: Duration = Duration::from_secs(60);
 
 fn chromium() -> Option<PathBuf> {
-    let found = [
-        "/usr/bin/chromium",
-        "/usr/bin/chromium-browser",
-        "/usr/bin/google-chrome",
-    ]
-    .into_iter()
-    .map(PathBuf::from)
-    .find(|path| path.exists());
-    if found.is_none() {
-        assert!(
-            std::env::var("CI").map_or(true, |ci| ci != "true"),
-            "chromium is not installed (CI=true: .ci/run installs it)"
-        );
-        eprintln!("chromium is not installed: test skipped (it fails under CI=true)");
-    }
-    found
+    installed(
+        "chromium",
+        [
+            "/usr/bin/chromium",
+            "/usr/bin/chromium-browser",
+            "/usr/bin/google-chrome",
+        ]
+        .map(PathBuf::from),
+    )
 }
 
 /// A headless Chromium this test started, stopped by PID when dropped, with its profile.

@@ -4,6 +4,8 @@
 //! trusted) have different addresses, as they would on a real network.
 
 mod common;
+#[path = "support/installed.rs"]
+mod installed;
 #[path = "support/redis_server.rs"]
 mod redis_server;
 
@@ -14,21 +16,14 @@ use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use hyper::Method;
+use installed::installed;
 use redis_server::RedisServer;
 
 fn nginx_binary() -> Option<PathBuf> {
-    let found = ["/usr/sbin/nginx", "/usr/local/sbin/nginx", "/usr/bin/nginx"]
-        .into_iter()
-        .map(PathBuf::from)
-        .find(|path| path.exists());
-    if found.is_none() {
-        assert!(
-            std::env::var("CI").map_or(true, |ci| ci != "true"),
-            "nginx is not installed (CI=true: .ci/run installs it)"
-        );
-        eprintln!("nginx is not installed: test skipped (it fails under CI=true)");
-    }
-    found
+    installed(
+        "nginx",
+        ["/usr/sbin/nginx", "/usr/local/sbin/nginx", "/usr/bin/nginx"].map(PathBuf::from),
+    )
 }
 
 /// A process this test started, stopped by its PID when dropped: SIGTERM first (nginx's

@@ -10,11 +10,14 @@
 //! docs/reliability.md has the table.
 
 mod common;
+#[path = "support/installed.rs"]
+mod installed;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
+use installed::{installed, on_path};
 use serde_json::Value;
 
 /// The showcase's message limit (docs/showcase.md): exactly this much is accepted.
@@ -24,19 +27,7 @@ fn kosoku() -> Option<PathBuf> {
     if let Some(named) = std::env::var_os("KOSOKU") {
         return Some(PathBuf::from(named));
     }
-    let found = std::env::var_os("PATH").and_then(|paths| {
-        std::env::split_paths(&paths)
-            .map(|dir| dir.join("kosoku"))
-            .find(|path| path.is_file())
-    });
-    if found.is_none() {
-        assert!(
-            std::env::var("CI").map_or(true, |ci| ci != "true"),
-            "kosoku is not installed (CI=true: .ci/run installs it)"
-        );
-        eprintln!("kosoku is not installed: test skipped (it fails under CI=true)");
-    }
-    found
+    installed("kosoku", on_path("kosoku"))
 }
 
 /// Runs every case against `url`, writing the reports into `reports`; bounded to 10 minutes.
