@@ -12,6 +12,7 @@ use shallot_core::{ErrorRenderer, Handler};
 use tokio::net::{TcpListener, ToSocketAddrs};
 
 use crate::connection::{accept_failed, spawn_connection, Builders, Connection};
+use crate::header_timer::HeaderTimer;
 use crate::service::ServerContext;
 
 pub use shallot_core::DEFAULT_BODY_LIMIT;
@@ -279,7 +280,10 @@ impl Server {
             trusted_proxies: self.trusted_proxies.clone(),
             shutdown: shallot_core::Shutdown::new(),
         });
-        let builders = Arc::new(self.connection_builders());
+        let (builders, header_timer_sweep) = self.connection_builders();
+        let builders = Arc::new(builders);
+        // Ends by itself once the last connection (and the builders) are gone.
+        tokio::spawn(header_timer_sweep);
         tokio::pin!(shutdown);
         let permits = Arc::new(tokio::sync::Semaphore::new(self.max_connections));
         loop {
@@ -327,9 +331,13 @@ impl Server {
         Ok(())
     }
 
-    fn connection_builders(&self) -> Builders {
+    /// The connection builders, and the sweep of the HTTP/1 header-read timer to spawn.
+    fn connection_builders(&self) -> (Builders, impl Future<Output = ()> + Send + 'static) {
         let mut h1 = http1::Builder::new();
-        h1.timer(TokioTimer::new())
+        // hyper's only use of the HTTP/1 timer is the header-read timeout, armed for every
+        // request head: a timer whose sleeps cost two slab operations (header_timer.rs).
+        let (header_timer, header_timer_sweep) = HeaderTimer::new(self.header_read_timeout);
+        h1.timer(header_timer)
             .header_read_timeout(self.header_read_timeout)
             // hyper's own cap is on its read buffer, which may hold body bytes too; the exact
             // cap on the head is checked per request (request_line.rs), so the buffer gets
@@ -342,7 +350,7 @@ impl Server {
         let mut h2 = http2::Builder::new(TokioExecutor::new());
         h2.timer(TokioTimer::new())
             .max_header_list_size(u32::try_from(self.max_header_bytes).unwrap_or(u32::MAX));
-        Builders {
+        let builders = Builders {
             h1,
             h2,
             header_read_timeout: self.header_read_timeout,
@@ -354,7 +362,8 @@ impl Server {
                     self.tls_handshake_timeout,
                 )
             }),
-        }
+        };
+        (builders, header_timer_sweep)
     }
 }
 
