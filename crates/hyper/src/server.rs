@@ -144,8 +144,10 @@ impl Server {
         self
     }
 
-    /// How long a client has to send a whole request head once it starts one; a slower
-    /// client is disconnected. Default: [`DEFAULT_HEADER_READ_TIMEOUT`].
+    /// How long a client has to send a whole request head once it starts one (or, on an
+    /// idle keep-alive connection, to start the next one); a slower client is disconnected
+    /// within an eighth of `timeout` after it (at most 1 s later: deadlines are checked by one
+    /// sweep per server). Default: [`DEFAULT_HEADER_READ_TIMEOUT`].
     #[must_use]
     pub fn with_header_read_timeout(mut self, timeout: Duration) -> Self {
         self.header_read_timeout = timeout;
