@@ -18,19 +18,7 @@ use shallot::router::{get, route, wrap_routes};
 use shallot::server::Server;
 use shallot::{chain_middleware, html, HttpError, Request};
 
-use installed::installed;
-
-fn chromium() -> Option<PathBuf> {
-    installed(
-        "chromium",
-        [
-            "/usr/bin/chromium",
-            "/usr/bin/chromium-browser",
-            "/usr/bin/google-chrome",
-        ]
-        .map(PathBuf::from),
-    )
-}
+use installed::chromium;
 
 const PAGE: &str = r#"<!doctype html><html><body>running<script>
 const api = new URLSearchParams(location.search).get("api");

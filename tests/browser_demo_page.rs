@@ -24,22 +24,10 @@ use tokio::net::TcpStream;
 use tokio_tungstenite::tungstenite::Message;
 use tokio_tungstenite::{MaybeTlsStream, WebSocketStream};
 
-use installed::installed;
+use installed::chromium;
 
 /// How long any one DevTools call (a page-side wait included) may take.
 const CALL_LIMIT: Duration = Duration::from_secs(60);
-
-fn chromium() -> Option<PathBuf> {
-    installed(
-        "chromium",
-        [
-            "/usr/bin/chromium",
-            "/usr/bin/chromium-browser",
-            "/usr/bin/google-chrome",
-        ]
-        .map(PathBuf::from),
-    )
-}
 
 /// A headless Chromium this test started, stopped by PID when dropped, with its profile.
 struct Browser {

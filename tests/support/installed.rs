@@ -37,3 +37,16 @@ pub(crate) fn on_path(program: &str) -> Vec<PathBuf> {
         })
         .unwrap_or_default()
 }
+
+/// Debian's Chromium (or another Chromium or Chrome where it usually is), for the browser tests.
+pub(crate) fn chromium() -> Option<PathBuf> {
+    installed(
+        "chromium",
+        [
+            "/usr/bin/chromium",
+            "/usr/bin/chromium-browser",
+            "/usr/bin/google-chrome",
+        ]
+        .map(PathBuf::from),
+    )
+}
