@@ -50,14 +50,19 @@ impl Inner {
             .unwrap_or_else(PoisonError::into_inner)
     }
 
-    /// Wakes every sleep whose deadline is not after `now`.
+    /// Wakes every sleep whose deadline is not after `now`, outside the shard's lock (a waker
+    /// that dropped its sleep at once would otherwise wait for the lock it holds).
     fn sweep(&self, now: Instant) {
+        let mut overdue = Vec::new();
         for index in 0..self.shards.len() {
             for (_, entry) in self.shard(index).iter_mut() {
                 if !entry.fired && entry.deadline <= now {
                     entry.fired = true;
-                    entry.waker.wake_by_ref();
+                    overdue.push(entry.waker.clone());
                 }
+            }
+            for waker in overdue.drain(..) {
+                waker.wake();
             }
         }
     }
@@ -185,12 +190,13 @@ impl Drop for HeaderSleep {
 
 #[cfg(test)]
 mod tests {
+    use std::pin::Pin;
     use std::sync::atomic::{AtomicUsize, Ordering};
-    use std::sync::Arc;
+    use std::sync::{Arc, Mutex};
     use std::task::{Context, Poll, Wake, Waker};
     use std::time::{Duration, Instant};
 
-    use hyper::rt::Timer;
+    use hyper::rt::{Sleep, Timer};
 
     use super::{tick_for, HeaderTimer};
 
@@ -247,6 +253,41 @@ mod tests {
         drop(sleeps);
         drop(never_polled);
         assert_eq!(pending(&timer), 0);
+    }
+
+    /// A waker that drops the sleep it wakes, as a connection that ends when woken would.
+    struct DropOnWake(Mutex<Option<Pin<Box<dyn Sleep>>>>);
+
+    impl Wake for DropOnWake {
+        fn wake(self: Arc<Self>) {
+            self.0.lock().unwrap().take();
+        }
+    }
+
+    #[test]
+    fn a_sleep_dropped_by_its_own_wake_up_does_not_deadlock_the_sweep() {
+        let (timer, _sweep) = HeaderTimer::new(Duration::from_secs(30));
+        let holder = Arc::new(DropOnWake(Mutex::new(None)));
+        let waker = Waker::from(Arc::clone(&holder));
+        let start = Instant::now();
+        let mut sleep = timer.sleep_until(start + Duration::from_secs(1));
+        assert_eq!(
+            sleep.as_mut().poll(&mut Context::from_waker(&waker)),
+            Poll::Pending
+        );
+        *holder.0.lock().unwrap() = Some(sleep);
+        // On a thread of its own, so that a deadlock fails the test instead of hanging it.
+        let (finished, sweep_finished) = std::sync::mpsc::channel();
+        let inner = Arc::clone(&timer.inner);
+        std::thread::spawn(move || {
+            inner.sweep(start + Duration::from_secs(2));
+            let _ = finished.send(());
+        });
+        sweep_finished
+            .recv_timeout(Duration::from_secs(20))
+            .expect("the sweep finished: it does not wake while holding the shard's lock");
+        assert!(holder.0.lock().unwrap().is_none(), "woken");
+        assert_eq!(pending(&timer), 0, "its slot was given back");
     }
 
     #[test]
