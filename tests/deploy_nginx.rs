@@ -8,8 +8,9 @@ mod common;
 mod installed;
 #[path = "support/redis_server.rs"]
 mod redis_server;
+#[path = "support/showcase_process.rs"]
+mod showcase_process;
 
-use std::io::{BufRead as _, BufReader, Read as _};
 use std::net::TcpListener;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
@@ -18,6 +19,7 @@ use std::time::{Duration, Instant};
 use hyper::Method;
 use installed::installed;
 use redis_server::RedisServer;
+use showcase_process::{listening_addr, showcase_binary};
 
 fn nginx_binary() -> Option<PathBuf> {
     installed(
@@ -32,6 +34,10 @@ struct Owned(Child);
 
 impl Drop for Owned {
     fn drop(&mut self) {
+        // Never signal a PID this test has already reaped: it may be another process's now.
+        if !matches!(self.0.try_wait(), Ok(None)) {
+            return;
+        }
         let _ = Command::new("kill")
             .args(["-TERM", &self.0.id().to_string()])
             .status();
@@ -48,13 +54,7 @@ impl Drop for Owned {
 }
 
 fn showcase(redis: &str) -> (Owned, String) {
-    let exe = std::env::current_exe().expect("test binary");
-    let binary = exe
-        .parent()
-        .and_then(Path::parent)
-        .expect("profile dir")
-        .join("examples/showcase");
-    let mut child = Command::new(binary)
+    let mut child = Command::new(showcase_binary())
         .args([
             "--addr",
             "127.0.0.1:0",
@@ -68,15 +68,7 @@ fn showcase(redis: &str) -> (Owned, String) {
         .stderr(Stdio::piped())
         .spawn()
         .expect("start the showcase");
-    let mut line = String::new();
-    BufReader::new(child.stdout.take().expect("stdout"))
-        .read_line(&mut line)
-        .expect("start-up line");
-    let addr = line
-        .trim_end()
-        .strip_prefix("listening on http://")
-        .expect("the line")
-        .to_owned();
+    let addr = listening_addr(&mut child, "http");
     (Owned(child), addr)
 }
 
@@ -96,28 +88,9 @@ fn replace_once(text: &str, from: &str, to: &str) -> String {
     text.replacen(from, to, 1)
 }
 
-/// Stops a process by SIGTERM and returns its stderr.
+/// Stops a showcase process by SIGTERM and returns its stderr.
 fn stderr_after_term(mut process: Owned) -> String {
-    let _ = Command::new("kill")
-        .args(["-TERM", &process.0.id().to_string()])
-        .status();
-    let started = Instant::now();
-    while process.0.try_wait().expect("poll").is_none() {
-        assert!(
-            started.elapsed() < Duration::from_secs(15),
-            "no exit after SIGTERM"
-        );
-        std::thread::sleep(Duration::from_millis(20));
-    }
-    let mut err = String::new();
-    process
-        .0
-        .stderr
-        .take()
-        .expect("stderr")
-        .read_to_string(&mut err)
-        .expect("read");
-    err
+    showcase_process::stderr_after_term(&mut process.0)
 }
 
 /// Redis, two showcase processes trusting 127.0.0.2, and nginx in front with the shipped

@@ -4,23 +4,17 @@
 mod common;
 #[path = "support/redis_server.rs"]
 mod redis_server;
+#[path = "support/showcase_process.rs"]
+mod showcase_process;
 
-use std::io::{BufRead as _, BufReader, Read as _};
+use std::io::Read as _;
 use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use hyper::Method;
 use redis_server::RedisServer;
-
-fn showcase_binary() -> PathBuf {
-    let exe = std::env::current_exe().expect("test binary path");
-    let profile_dir = exe
-        .parent()
-        .and_then(|deps| deps.parent())
-        .expect("target/<profile>");
-    profile_dir.join("examples").join("showcase")
-}
+use showcase_process::{listening_addr, showcase_binary, stderr_after_term, wait_exit};
 
 /// A showcase process this test started; killed by its PID when dropped.
 struct Process {
@@ -56,33 +50,14 @@ fn command(args: &[&str]) -> Command {
 
 fn start(args: &[&str]) -> Process {
     let mut child = command(args).spawn().expect("start the showcase");
-    let mut line = String::new();
-    BufReader::new(child.stdout.take().expect("stdout"))
-        .read_line(&mut line)
-        .expect("the start-up line");
-    let addr = line
-        .trim_end()
-        .strip_prefix("listening on http://")
-        .unwrap_or_else(|| panic!("unexpected first line {line:?}"))
-        .to_owned();
+    let addr = listening_addr(&mut child, "http");
     Process { child, addr }
 }
 
 /// Runs the showcase expecting a start-up mistake: its exit status, stdout and stderr.
 fn fails_to_start(args: &[&str], within: Duration) -> (Option<i32>, String, String) {
     let mut child = command(args).spawn().expect("start the showcase");
-    let started = Instant::now();
-    let status = loop {
-        if let Some(status) = child.try_wait().expect("poll") {
-            break status;
-        }
-        if started.elapsed() > within {
-            let _ = child.kill();
-            let _ = child.wait();
-            panic!("still running after {within:?}");
-        }
-        std::thread::sleep(Duration::from_millis(20));
-    };
+    let status = wait_exit(&mut child, within);
     let (mut out, mut err) = (String::new(), String::new());
     child
         .stdout
@@ -100,28 +75,7 @@ fn fails_to_start(args: &[&str], within: Duration) -> (Option<i32>, String, Stri
 }
 
 fn terminate(mut process: Process) -> String {
-    let status = Command::new("kill")
-        .args(["-TERM", &process.child.id().to_string()])
-        .status()
-        .expect("kill");
-    assert!(status.success());
-    let started = Instant::now();
-    while process.child.try_wait().expect("poll").is_none() {
-        assert!(
-            started.elapsed() < Duration::from_secs(15),
-            "no exit after SIGTERM"
-        );
-        std::thread::sleep(Duration::from_millis(20));
-    }
-    let mut err = String::new();
-    process
-        .child
-        .stderr
-        .take()
-        .expect("stderr")
-        .read_to_string(&mut err)
-        .expect("read");
-    err
+    stderr_after_term(&mut process.child)
 }
 
 #[tokio::test]
@@ -246,16 +200,8 @@ async fn with_a_certificate_it_serves_https_and_says_so() {
     ])
     .spawn()
     .expect("start");
-    let mut line = String::new();
-    BufReader::new(child.stdout.take().expect("stdout"))
-        .read_line(&mut line)
-        .expect("a line");
     let process = Process {
-        addr: line
-            .trim_end()
-            .strip_prefix("listening on https://")
-            .unwrap_or_else(|| panic!("{line:?}"))
-            .to_owned(),
+        addr: listening_addr(&mut child, "https"),
         child,
     };
 
@@ -417,15 +363,7 @@ async fn session_ttl_and_options_from_the_environment() {
         .env("SHALLOT_SESSION_TTL", "60")
         .spawn()
         .expect("start");
-    let mut line = String::new();
-    BufReader::new(child.stdout.take().expect("stdout"))
-        .read_line(&mut line)
-        .expect("a line");
-    let addr = line
-        .trim_end()
-        .strip_prefix("listening on http://")
-        .expect("the line")
-        .to_owned();
+    let addr = listening_addr(&mut child, "http");
     let process = Process { child, addr };
     let who = common::send(
         Method::GET,

@@ -2,27 +2,14 @@
 //! exit 0 on SIGTERM or SIGINT that lets an in-flight request finish.
 
 mod common;
+#[path = "support/showcase_process.rs"]
+mod showcase_process;
 
 use std::io::{BufRead, BufReader};
-use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
-/// `cargo test` builds the examples next to the test binaries' folder.
-fn showcase_binary() -> PathBuf {
-    let exe = std::env::current_exe().expect("test binary path");
-    let profile_dir = exe
-        .parent()
-        .and_then(|deps| deps.parent())
-        .expect("target/<profile>");
-    let binary = profile_dir.join("examples").join("showcase");
-    assert!(
-        binary.exists(),
-        "{} is missing: cargo test builds it (or run `cargo build --example showcase`)",
-        binary.display()
-    );
-    binary
-}
+use showcase_process::{listening_addr, showcase_binary, signal, wait_exit};
 
 struct Running {
     child: Child,
@@ -50,40 +37,8 @@ fn spawn(args: &[&str], env: &[(&str, &str)]) -> Running {
         command.env(key, value);
     }
     let mut child = command.spawn().expect("start the showcase");
-    let stdout = child.stdout.take().expect("piped stdout");
-    let mut line = String::new();
-    BufReader::new(stdout)
-        .read_line(&mut line)
-        .expect("read the first line");
-    let addr = line
-        .strip_prefix("listening on http://")
-        .unwrap_or_else(|| panic!("unexpected first line {line:?}"))
-        .trim_end_matches('\n')
-        .to_owned();
+    let addr = listening_addr(&mut child, "http");
     Running { child, addr }
-}
-
-fn signal(child: &Child, name: &str) {
-    let status = Command::new("kill")
-        .arg(format!("-{name}"))
-        .arg(child.id().to_string())
-        .status()
-        .expect("run kill");
-    assert!(status.success());
-}
-
-fn wait_exit(child: &mut Child, limit: Duration) -> std::process::ExitStatus {
-    let started = Instant::now();
-    loop {
-        if let Some(status) = child.try_wait().expect("poll the child") {
-            return status;
-        }
-        assert!(
-            started.elapsed() < limit,
-            "the showcase did not exit within {limit:?}"
-        );
-        std::thread::sleep(Duration::from_millis(20));
-    }
 }
 
 #[tokio::test]
@@ -124,15 +79,7 @@ async fn after_the_last_request_the_shutdown_hooks_run_and_stderr_says_shutdown_
         .stdout(Stdio::piped())
         .stderr(Stdio::piped());
     let mut child = command.spawn().expect("start the showcase");
-    let mut line = String::new();
-    BufReader::new(child.stdout.take().unwrap())
-        .read_line(&mut line)
-        .unwrap();
-    let addr = line
-        .trim_end()
-        .strip_prefix("listening on http://")
-        .unwrap()
-        .to_owned();
+    let addr = listening_addr(&mut child, "http");
     let url = format!("http://{addr}/slow?ms=800");
     let in_flight = tokio::spawn(async move { common::get(&url).await });
     // Wait until the request is in flight: /stats counts it once it reached the pile.
