@@ -208,6 +208,13 @@ mod tests {
         }
     }
 
+    /// A waker and the count of its wake-ups.
+    fn counting_waker() -> (Arc<Counter>, Waker) {
+        let counter = Arc::new(Counter(AtomicUsize::new(0)));
+        let waker = Waker::from(Arc::clone(&counter));
+        (counter, waker)
+    }
+
     fn pending(timer: &HeaderTimer) -> usize {
         (0..timer.inner.shards.len())
             .map(|index| timer.inner.shard(index).len())
@@ -217,8 +224,7 @@ mod tests {
     #[test]
     fn the_sweep_wakes_a_sleep_once_its_deadline_has_passed_and_not_before() {
         let (timer, _sweep) = HeaderTimer::new(Duration::from_secs(30));
-        let counter = Arc::new(Counter(AtomicUsize::new(0)));
-        let waker = Waker::from(Arc::clone(&counter));
+        let (counter, waker) = counting_waker();
         let mut cx = Context::from_waker(&waker);
         let start = Instant::now();
         let mut sleep = timer.sleep_until(start + Duration::from_secs(30));
@@ -293,8 +299,7 @@ mod tests {
     #[test]
     fn reset_moves_the_deadline_and_rearms_a_fired_sleep() {
         let (timer, _sweep) = HeaderTimer::new(Duration::from_secs(30));
-        let counter = Arc::new(Counter(AtomicUsize::new(0)));
-        let waker = Waker::from(Arc::clone(&counter));
+        let (counter, waker) = counting_waker();
         let mut cx = Context::from_waker(&waker);
         let start = Instant::now();
         let mut sleep = timer.sleep_until(start + Duration::from_secs(1));
@@ -315,7 +320,7 @@ mod tests {
     async fn the_sweep_task_ends_a_sleep_after_its_deadline_and_ends_with_the_timer() {
         let timeout = Duration::from_millis(100);
         let (timer, sweep) = HeaderTimer::new(timeout);
-        assert_eq!(timer.inner.tick, Duration::from_millis(12_500) / 1000);
+        assert_eq!(timer.inner.tick, Duration::from_micros(12_500));
         let sweep = tokio::spawn(sweep);
         let start = Instant::now();
         let sleep = timer.sleep(timeout);
