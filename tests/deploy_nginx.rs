@@ -95,13 +95,24 @@ fn stderr_after_term(mut process: Owned) -> String {
 
 /// Redis, two showcase processes trusting 127.0.0.2, and nginx in front with the shipped
 /// configuration on free ports; `None` when nginx or redis-server is missing outside CI.
+/// Fields drop in this order: the processes stop before their folder is removed (nginx
+/// removes its PID file there as it exits).
 struct Deployment {
     _redis: RedisServer,
     one: Owned,
     two: Owned,
     nginx: Owned,
     port: u16,
-    dir: PathBuf,
+    dir: ScratchDir,
+}
+
+/// nginx's prefix folder, removed when dropped.
+struct ScratchDir(PathBuf);
+
+impl Drop for ScratchDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
 }
 
 impl Deployment {
@@ -182,7 +193,7 @@ fn deploy() -> Option<Deployment> {
         two,
         nginx,
         port,
-        dir,
+        dir: ScratchDir(dir),
     })
 }
 
@@ -252,7 +263,8 @@ async fn two_processes_behind_nginx_share_sessions_and_see_the_real_client() {
         .lines()
         .filter(|l| l.starts_with('{'))
         .all(|l| l.contains("\"ip\":\"127.0.0.1\"")));
-    let _ = std::fs::remove_dir_all(&dir);
+    // nginx stopped above, so its folder can go.
+    drop(dir);
 }
 
 #[tokio::test]
@@ -294,5 +306,5 @@ async fn two_thousand_sessions_through_nginx_lose_no_update() {
         "{:?}",
         started.elapsed()
     );
-    let _ = std::fs::remove_dir_all(&deployment.dir);
+    drop(deployment);
 }
