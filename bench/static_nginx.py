@@ -1,8 +1,9 @@
 #!/usr/bin/env python3
 """Static files: shallot's static middleware against nginx (issue 15, item 5).
 
-Both servers serve the same folder (shallot twice: its default `FileIo::BlockingPool`, and
-`shallot-inline` with `FileIo::Inline`) at /static/ from one process pinned to core 0 (nginx: one
+Both servers serve the same folder (shallot three times: its default `FileIo::BlockingPool`,
+`shallot-inline` with `FileIo::Inline`, `shallot-cached` with a `FileCache`; nginx twice: plain,
+and `nginx-cached` with `open_file_cache`, 1 s validity) at /static/ from one process pinned to core 0 (nginx: one
 worker, `sendfile on`, access log off); wrk (-t1) runs pinned to core 1. Rounds interleave the
 two servers; each figure is also given as a ratio to nginx in the same round. Cases: a 4 KiB
 file (200), the same file with its ETag in If-None-Match (304), and with --big a 1 GiB file
@@ -63,12 +64,15 @@ def wait_for_port(port, proc, limit=30):
 
 
 class Shallot:
-    def __init__(self, binary, inline=False):
-        # `shallot-inline`: the same middleware with `FileIo::Inline`.
-        self.name = "shallot-inline" if inline else "shallot"
+    def __init__(self, binary, mode="default"):
+        # `shallot-inline`: the same middleware with `FileIo::Inline`; `shallot-cached`: with a
+        # `FileCache` (1 s window, the default).
+        self.name = "shallot" if mode == "default" else f"shallot-{mode}"
         env = dict(os.environ, SHALLOT_BENCH_STATIC=FOLDER)
-        if inline:
+        if mode == "inline":
             env["SHALLOT_BENCH_STATIC_IO"] = "inline"
+        if mode == "cached":
+            env["SHALLOT_BENCH_STATIC_CACHE"] = "on"
         self.proc = subprocess.Popen(
             ["taskset", "-c", "0", binary, "--server", "shallot-static", "--addr", "127.0.0.1:0"],
             stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, env=env,
@@ -88,9 +92,10 @@ class Shallot:
 
 
 class Nginx:
-    name = "nginx"
-
-    def __init__(self):
+    def __init__(self, cached=False):
+        # `nginx-cached`: with `open_file_cache` (1 s validity, as shallot-cached's window).
+        self.name = "nginx-cached" if cached else "nginx"
+        cache = "open_file_cache max=1000; open_file_cache_valid 1s;" if cached else ""
         self.dir = tempfile.mkdtemp(prefix="shallot-bench-nginx-")
         port = free_port()
         conf = os.path.join(self.dir, "nginx.conf")
@@ -105,6 +110,7 @@ http {{
     access_log off;
     sendfile on;
     tcp_nopush on;
+    {cache}
     client_body_temp_path {self.dir}/body;
     proxy_temp_path {self.dir}/proxy;
     fastcgi_temp_path {self.dir}/fastcgi;
@@ -203,7 +209,13 @@ def main():
 
     results = {}  # (server, case) -> list of (cpu_us, rps, bytes_per_s)
     for round_no in range(args.rounds):
-        order = [lambda: Shallot(args.binary), lambda: Shallot(args.binary, inline=True), Nginx]
+        order = [
+            lambda: Shallot(args.binary),
+            lambda: Shallot(args.binary, "inline"),
+            lambda: Shallot(args.binary, "cached"),
+            Nginx,
+            lambda: Nginx(cached=True),
+        ]
         random.shuffle(order)
         for start in order:
             server = start()
@@ -224,7 +236,7 @@ def main():
     print("| case | server | CPU µs/req | req/s | MB/s | req/s × nginx |")
     print("|---|---|---|---|---|---|")
     for case, _, _ in cases:
-        for name in ["shallot", "shallot-inline", "nginx"]:
+        for name in ["shallot", "shallot-inline", "shallot-cached", "nginx", "nginx-cached"]:
             runs = results[(name, case)]
             cpu = statistics.median(r[0] for r in runs)
             rps = statistics.median(r[1] for r in runs)

@@ -89,18 +89,21 @@ fn tokio_server(name: &str, addr: &str) {
             "shallot-static" => {
                 // The static middleware alone on the adapter, serving $SHALLOT_BENCH_STATIC at
                 // /static/ (bench/static_nginx.py compares it with nginx), its file-system
-                // calls inline when SHALLOT_BENCH_STATIC_IO=inline.
+                // calls inline when SHALLOT_BENCH_STATIC_IO=inline, with a file cache when
+                // SHALLOT_BENCH_STATIC_CACHE=on.
                 let folder = std::env::var("SHALLOT_BENCH_STATIC")
                     .expect("SHALLOT_BENCH_STATIC names a folder");
                 let file_io = match std::env::var("SHALLOT_BENCH_STATIC_IO").as_deref() {
                     Ok("inline") => shallot::static_files::FileIo::Inline,
                     _ => shallot::static_files::FileIo::BlockingPool,
                 };
-                let app = shallot::chain_middleware((shallot::static_files::wrap_static(
-                    "/static", folder,
-                )
-                .unwrap()
-                .with_file_io(file_io),))
+                let mut files = shallot::static_files::wrap_static("/static", folder)
+                    .unwrap()
+                    .with_file_io(file_io);
+                if std::env::var("SHALLOT_BENCH_STATIC_CACHE").as_deref() == Ok("on") {
+                    files = files.with_file_cache(shallot::static_files::FileCache::new());
+                }
+                let app = shallot::chain_middleware((files,))
                 .apply(|_req: shallot::Request| async { shallot::HttpError::not_found() });
                 let server = shallot::server::Server::from_listener(listener).unwrap();
                 announce(local);

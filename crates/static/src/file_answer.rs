@@ -1,5 +1,7 @@
+use std::fs::Metadata;
 use std::io::SeekFrom;
 use std::path::Path;
+use std::time::SystemTime;
 
 use bytes::Bytes;
 use shallot_core::http::header::{
@@ -40,44 +42,111 @@ pub(crate) struct AnswerOptions<'a> {
     pub(crate) precompressed: bool,
 }
 
-/// The answer for a file that was found: validators, conditional requests, ranges, and the
-/// body, read whole or streamed.
-/// `content` is the whole file when it was small enough to be read with the lookup (one read
-/// serves the body and the content hash of the ETag); larger files are streamed from the file
-/// the lookup opened, so the bytes are those of the file the validators describe, even if the
-/// path has been replaced since.
+/// What every answer with one file says, whatever the request: its length, its validators
+/// and its headers (the caller's `content-type` and `content-encoding`, then `etag`,
+/// `last-modified`, `cache-control`, `vary` and `accept-ranges`).
+#[derive(Debug, Clone)]
+pub(crate) struct FileHead {
+    pub(crate) len: u64,
+    etag: String,
+    modified: SystemTime,
+    pub(crate) headers: HeaderMap,
+}
+
+impl FileHead {
+    pub(crate) fn new(
+        metadata: &Metadata,
+        content: Option<&[u8]>,
+        mut headers: HeaderMap,
+        options: &AnswerOptions<'_>,
+    ) -> Self {
+        let len = content.map_or(metadata.len(), |c| c.len() as u64);
+        let etag = etag(metadata, content);
+        let modified = last_modified(metadata);
+        headers.insert(
+            ETAG,
+            HeaderValue::from_str(&etag).expect("hex digits and quotes"),
+        );
+        headers.insert(
+            LAST_MODIFIED,
+            HeaderValue::from_str(&httpdate::fmt_http_date(modified)).expect("an HTTP date"),
+        );
+        if let Some(cache_control) = options.cache_control {
+            headers.insert(CACHE_CONTROL, cache_control.clone());
+        }
+        if options.precompressed {
+            headers.insert(VARY, HeaderValue::from_static("accept-encoding"));
+        }
+        headers.insert(ACCEPT_RANGES, HeaderValue::from_static("bytes"));
+        Self {
+            len,
+            etag,
+            modified,
+            headers,
+        }
+    }
+
+    fn validators(&self) -> Validators<'_> {
+        Validators {
+            etag: &self.etag,
+            last_modified: self.modified,
+        }
+    }
+}
+
+/// Where the bytes of an answer come from.
+pub(crate) enum Content {
+    /// Read whole (a small file), or kept in memory by the file cache.
+    Whole(Bytes),
+    /// Streamed from the file the lookup opened.
+    Stream(Found),
+}
+
+/// The answer to `req` from `file`: preconditions (304, 412), ranges (206, 416), `HEAD`.
 pub(crate) async fn answer(
     req: &Request,
-    mut file: Found,
+    file: Found,
     content: Option<Bytes>,
-    mut headers: HeaderMap,
+    headers: HeaderMap,
     options: AnswerOptions<'_>,
 ) -> Response {
-    let len = content
-        .as_ref()
-        .map_or(file.metadata.len(), |c| c.len() as u64);
-    let etag = etag(&file.metadata, content.as_deref());
-    let modified = last_modified(&file.metadata);
+    let head = FileHead::new(&file.metadata, content.as_deref(), headers, &options);
+    let content = match content {
+        Some(bytes) => Content::Whole(bytes),
+        None => Content::Stream(file),
+    };
+    let FileHead {
+        len,
+        etag,
+        modified,
+        headers,
+    } = head;
     let validators = Validators {
         etag: &etag,
         last_modified: modified,
     };
-    headers.insert(
-        ETAG,
-        HeaderValue::from_str(&etag).expect("hex digits and quotes"),
-    );
-    headers.insert(
-        LAST_MODIFIED,
-        HeaderValue::from_str(&httpdate::fmt_http_date(modified)).expect("an HTTP date"),
-    );
-    if let Some(cache_control) = options.cache_control {
-        headers.insert(CACHE_CONTROL, cache_control.clone());
-    }
-    if options.precompressed {
-        headers.insert(VARY, HeaderValue::from_static("accept-encoding"));
-    }
-    headers.insert(ACCEPT_RANGES, HeaderValue::from_static("bytes"));
+    respond(req, len, validators, headers, content).await
+}
 
+/// The answer to `req` from a file whose head is already known (the file cache's).
+pub(crate) async fn answer_from_head(req: &Request, head: &FileHead, content: Bytes) -> Response {
+    respond(
+        req,
+        head.len,
+        head.validators(),
+        head.headers.clone(),
+        Content::Whole(content),
+    )
+    .await
+}
+
+async fn respond(
+    req: &Request,
+    len: u64,
+    validators: Validators<'_>,
+    mut headers: HeaderMap,
+    content: Content,
+) -> Response {
     match evaluate(req.headers(), validators) {
         Precondition::Proceed => {}
         Precondition::NotModified => {
@@ -120,13 +189,18 @@ pub(crate) async fn answer(
 
     let body = if head {
         Body::empty()
-    } else if let Some(content) = content {
-        #[allow(clippy::cast_possible_truncation)] // bounded by WHOLE_READ_LIMIT
-        Body::from(content.slice(start as usize..(start + count) as usize))
     } else {
-        match stream_file(file.opened.take(), &file.path, start, count).await {
-            Some(body) => body,
-            None => return vanished_file(),
+        match content {
+            #[allow(clippy::cast_possible_truncation)] // bounded by WHOLE_READ_LIMIT
+            Content::Whole(content) => {
+                Body::from(content.slice(start as usize..(start + count) as usize))
+            }
+            Content::Stream(mut file) => {
+                match stream_file(file.opened.take(), &file.path, start, count).await {
+                    Some(body) => body,
+                    None => return vanished_file(),
+                }
+            }
         }
     };
     headers.insert(CONTENT_LENGTH, HeaderValue::from(count));
@@ -135,9 +209,6 @@ pub(crate) async fn answer(
     res
 }
 
-/// Streams `count` bytes from `start` of the file the lookup opened (by `path` only when it
-/// could not open it), chunk by chunk as the connection takes them, so a stalled client holds
-/// a few chunk buffers, never the file.
 async fn stream_file(
     opened: Option<std::fs::File>,
     path: &Path,
@@ -163,7 +234,12 @@ pub(crate) fn vanished_file() -> Response {
 }
 
 fn with_headers(mut res: Response, headers: HeaderMap) -> Response {
-    res.headers_mut().extend(headers);
+    if res.headers().is_empty() {
+        // A new answer: the map is taken whole rather than inserted into name by name.
+        *res.headers_mut() = headers;
+    } else {
+        res.headers_mut().extend(headers);
+    }
     res
 }
 

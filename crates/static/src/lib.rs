@@ -91,12 +91,14 @@ mod byte_range;
 mod conditional;
 mod error;
 mod file_answer;
+mod file_cache;
 mod resolve;
 mod safe_path;
 mod static_middleware;
 mod validators;
 
 pub use error::Error;
+pub use file_cache::FileCache;
 
 /// The crate's parsers of client input, for the fuzz targets in `fuzz/`. Not part of the
 /// API: hidden from the docs and free to change.

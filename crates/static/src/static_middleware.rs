@@ -8,10 +8,13 @@ use shallot_core::http::{HeaderMap, HeaderValue, Method};
 use shallot_core::{BoxFuture, HttpError, IntoResponse, Middleware, Next, Request, Response};
 
 use crate::accept_encoding::{accepted, Encoding};
-use crate::file_answer::{answer, content_type_of, vanished_file, AnswerOptions};
+use crate::file_answer::{
+    answer, answer_from_head, content_type_of, vanished_file, AnswerOptions, FileHead,
+};
+use crate::file_cache::{Cache, CacheKey};
 use crate::resolve::{resolve, sibling, Found};
 use crate::safe_path::relative_path;
-use crate::Error;
+use crate::{Error, FileCache};
 
 /// Files up to this size are read whole (one read, an exact `content-length`, a content
 /// hash in the ETag); larger ones are streamed.
@@ -85,6 +88,7 @@ struct Config {
     precompressed: bool,
     content_type: bool,
     file_io: FileIo,
+    cache: Option<Arc<Cache>>,
 }
 
 impl StaticMiddleware {
@@ -113,6 +117,7 @@ impl StaticMiddleware {
                 precompressed: false,
                 content_type: true,
                 file_io: FileIo::default(),
+                cache: None,
             }),
         })
     }
@@ -176,6 +181,15 @@ impl StaticMiddleware {
         self
     }
 
+    /// Keeps small files in memory (default: off); see [`FileCache`] for what a cached file
+    /// costs in freshness. Clones of this middleware share one cache; calling this again
+    /// starts an empty one.
+    #[must_use]
+    pub fn with_file_cache(mut self, cache: FileCache) -> Self {
+        self.config_mut().cache = Some(Arc::new(Cache::new(cache)));
+        self
+    }
+
     /// The part of `path` under the prefix, or `None` when the path is not under it.
     fn under_prefix<'p>(&self, path: &'p str) -> Option<&'p str> {
         let rest = path.strip_prefix(&self.config.prefix)?;
@@ -188,9 +202,86 @@ impl StaticMiddleware {
             return None;
         }
         let relative = relative_path(self.under_prefix(req.uri().path())?)?;
-        let config = Arc::clone(&self.config);
+        let config = &*self.config;
         let accept_encoding = req.headers().get(ACCEPT_ENCODING).cloned();
-        let found = match config.file_io {
+        let Some(cache) = &config.cache else {
+            return self
+                .look_up_and_answer(req, relative, accept_encoding)
+                .await;
+        };
+        let key = CacheKey {
+            relative,
+            accept_encoding: if config.precompressed {
+                accept_encoding.clone()
+            } else {
+                None
+            },
+        };
+        if let Some(file) = cache.fresh(&key) {
+            return Some(answer_from_head(req, &file.head, file.content.clone()).await);
+        }
+        let found = self.look_up(key.relative.clone(), accept_encoding).await;
+        let Some(Lookup {
+            named,
+            file,
+            encoding,
+            content,
+        }) = found
+        else {
+            cache.forget(&key);
+            return None;
+        };
+        let content = match content {
+            Some(Ok(bytes)) => bytes,
+            Some(Err(_)) => return Some(vanished_file()),
+            None => {
+                // Too big to read whole: streamed, and not kept.
+                cache.forget(&key);
+                let headers = self.file_headers(&named, encoding);
+                return Some(answer(req, file, None, headers, self.answer_options()).await);
+            }
+        };
+        let headers = self.file_headers(&named, encoding);
+        let head = FileHead::new(
+            &file.metadata,
+            Some(&content),
+            headers,
+            &self.answer_options(),
+        );
+        let kept = cache.keep(key, head, content);
+        Some(answer_from_head(req, &kept.head, kept.content.clone()).await)
+    }
+
+    /// [`StaticMiddleware::serve`] without the cache.
+    async fn look_up_and_answer(
+        &self,
+        req: &Request,
+        relative: PathBuf,
+        accept_encoding: Option<HeaderValue>,
+    ) -> Option<Response> {
+        let Lookup {
+            named,
+            file,
+            encoding,
+            content,
+        } = self.look_up(relative, accept_encoding).await?;
+        let content = match content {
+            Some(Ok(bytes)) => Some(bytes),
+            Some(Err(_)) => return Some(vanished_file()),
+            None => None,
+        };
+        let headers = self.file_headers(&named, encoding);
+        Some(answer(req, file, content, headers, self.answer_options()).await)
+    }
+
+    /// The lookup of `relative`, where [`FileIo`] says it runs.
+    async fn look_up(
+        &self,
+        relative: PathBuf,
+        accept_encoding: Option<HeaderValue>,
+    ) -> Option<Lookup> {
+        let config = Arc::clone(&self.config);
+        match config.file_io {
             FileIo::Inline => look_up(&config, &relative, accept_encoding),
             // Every file-system call of the request in one trip to the blocking pool: each
             // trip is a hand-off between threads, which cost more than the calls themselves.
@@ -201,34 +292,29 @@ impl StaticMiddleware {
                 match lookup.await {
                     Ok(found) => found,
                     Err(error) if error.is_panic() => std::panic::resume_unwind(error.into_panic()),
-                    Err(_) => return None, // the runtime is shutting down
+                    Err(_) => None, // the runtime is shutting down
                 }
             }
-        };
-        let Lookup {
-            named,
-            file,
-            encoding,
-            content,
-        } = found?;
-        let content = match content {
-            Some(Ok(bytes)) => Some(bytes),
-            Some(Err(_)) => return Some(vanished_file()),
-            None => None,
-        };
-        let config = &*self.config;
+        }
+    }
+
+    /// The headers this middleware's options give a file named `named`, sent as `encoding`.
+    fn file_headers(&self, named: &Path, encoding: Option<Encoding>) -> HeaderMap {
         let mut headers = HeaderMap::new();
-        if config.content_type {
-            headers.insert(CONTENT_TYPE, content_type_of(&named));
+        if self.config.content_type {
+            headers.insert(CONTENT_TYPE, content_type_of(named));
         }
         if let Some(encoding) = encoding {
             headers.insert(CONTENT_ENCODING, HeaderValue::from_static(encoding.token()));
         }
-        let options = AnswerOptions {
-            cache_control: config.cache_control.as_ref(),
-            precompressed: config.precompressed,
-        };
-        Some(answer(req, file, content, headers, options).await)
+        headers
+    }
+
+    fn answer_options(&self) -> AnswerOptions<'_> {
+        AnswerOptions {
+            cache_control: self.config.cache_control.as_ref(),
+            precompressed: self.config.precompressed,
+        }
     }
 }
 
@@ -312,6 +398,8 @@ impl fmt::Debug for StaticMiddleware {
             .field("cache_control", &config.cache_control)
             .field("precompressed", &config.precompressed)
             .field("content_type", &config.content_type)
+            .field("file_io", &config.file_io)
+            .field("file_cache", &config.cache.is_some())
             .finish()
     }
 }

@@ -4,9 +4,10 @@
 
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::Duration;
 
 use shallot_core::{chain_middleware, test, ChainHandler, HttpError, Request};
-use shallot_static::{FileIo, StaticMiddleware};
+use shallot_static::{FileCache, FileIo, StaticMiddleware};
 
 pub struct Folder {
     pub path: PathBuf,
@@ -51,9 +52,22 @@ pub fn file_io() -> FileIo {
     }
 }
 
-/// The middleware (with [`file_io`]) in a linted pile whose default handler answers 418.
+/// Whether the tests' answers go through the file cache: `SHALLOT_STATIC_FILE_CACHE=on` runs
+/// every test of this crate with a [`FileCache`] whose window is zero (each request is looked
+/// up and answered from the entry it makes, so every rule is checked on the cached path while
+/// files change between requests; `.ci/run` does this pass too), else no cache.
+pub fn with_cache(middleware: StaticMiddleware) -> StaticMiddleware {
+    match std::env::var("SHALLOT_STATIC_FILE_CACHE").as_deref() {
+        Ok("on") => middleware.with_file_cache(FileCache::new().with_fresh_for(Duration::ZERO)),
+        Ok("off") | Err(_) => middleware,
+        Ok(other) => panic!("SHALLOT_STATIC_FILE_CACHE={other}: expected on or off"),
+    }
+}
+
+/// The middleware (with [`file_io`] and [`with_cache`]) in a linted pile whose default
+/// handler answers 418.
 pub fn app(middleware: StaticMiddleware) -> ChainHandler {
-    chain_middleware((test::lint(), middleware.with_file_io(file_io()))).apply(
+    chain_middleware((test::lint(), with_cache(middleware.with_file_io(file_io())))).apply(
         |_req: Request| async {
             (
                 shallot_core::http::StatusCode::IM_A_TEAPOT,
