@@ -1,3 +1,4 @@
+use std::borrow::Cow;
 use std::path::PathBuf;
 
 use percent_encoding::percent_decode_str;
@@ -14,17 +15,28 @@ pub fn relative_path(rest: &str) -> Option<PathBuf> {
     if !rest.is_empty() && !rest.starts_with('/') {
         return None;
     }
-    let lower = rest.to_ascii_lowercase();
-    if lower.contains("%2f") || lower.contains("%5c") {
+    // Without a `%` there is nothing to decode (and no encoded separator): the text is the
+    // path, and the common request skips a lowercased copy and a second UTF-8 check.
+    let decoded = if rest.as_bytes().contains(&b'%') {
+        let lower = rest.to_ascii_lowercase();
+        if lower.contains("%2f") || lower.contains("%5c") {
+            return None;
+        }
+        percent_decode_str(rest).decode_utf8().ok()?
+    } else {
+        Cow::Borrowed(rest)
+    };
+    let refused = if decoded.is_ascii() {
+        decoded.bytes().any(|b| b.is_ascii_control() || b == b'\\')
+    } else {
+        decoded.chars().any(|c| c.is_control() || c == '\\')
+    };
+    if refused {
         return None;
     }
-    let decoded = percent_decode_str(rest).decode_utf8().ok()?;
-    if decoded.chars().any(|c| c.is_control() || c == '\\') {
-        return None;
-    }
-    let mut path = PathBuf::new();
+    let mut path = PathBuf::with_capacity(decoded.len());
     for segment in decoded.split('/').filter(|s| !s.is_empty()) {
-        if segment == "." || segment == ".." || segment.contains(':') {
+        if segment == "." || segment == ".." || segment.as_bytes().contains(&b':') {
             return None;
         }
         path.push(segment);
@@ -50,6 +62,8 @@ mod tests {
             ("/..;/x", "..;/x"),
             ("/.hidden", ".hidden"),
             ("/a..b", "a..b"),
+            ("/%41.txt", "A.txt"),
+            ("/%e2%98%83/x", "☃/x"),
         ] {
             assert_eq!(relative_path(rest), Some(PathBuf::from(path)), "{rest}");
         }
@@ -79,6 +93,10 @@ mod tests {
             "/C:/Windows/win.ini",
             "/c:%5cboot.ini",
             "/file.txt::$DATA",
+            "/x\u{7f}",
+            "/x\u{85}",
+            "/x%c2%85",
+            "/%3a",
             "/.",
             "/./x",
             "relative",
