@@ -80,29 +80,38 @@ fn matches_list(list: &str, etag: &str, comparison: Comparison) -> bool {
     let Some(opaque) = etag.strip_prefix('"').and_then(|e| e.strip_suffix('"')) else {
         return false;
     };
-    entity_tags(list).is_some_and(|tags| {
-        tags.iter()
-            .any(|(weak, tag)| *tag == opaque && (matches!(comparison, Comparison::Weak) || !weak))
-    })
+    let mut found = false;
+    let well_formed = for_each_entity_tag(list, |weak, tag| {
+        found |= tag == opaque && (matches!(comparison, Comparison::Weak) || !weak);
+    });
+    well_formed.is_some() && found
 }
 
 /// Parses a comma-separated list of entity tags (`W/"a", "b,c"`): `(weak, opaque)` pairs,
 /// or `None` when the list is malformed.
 fn entity_tags(list: &str) -> Option<Vec<(bool, &str)>> {
     let mut tags = Vec::new();
+    for_each_entity_tag(list, |weak, tag| tags.push((weak, tag)))?;
+    Some(tags)
+}
+
+/// Hands each `(weak, opaque)` tag of a comma-separated list to `visit`, in order; `None`
+/// when the list is malformed (after visiting the tags before the fault). Allocates nothing,
+/// so a `304` check costs no vector.
+fn for_each_entity_tag<'a>(list: &'a str, mut visit: impl FnMut(bool, &'a str)) -> Option<()> {
     let mut rest = list;
     loop {
         rest = rest.trim_start_matches([' ', '\t', ',']);
         if rest.is_empty() {
-            return Some(tags);
+            return Some(());
         }
         let weak = rest.starts_with("W/");
         if weak {
             rest = &rest[2..];
         }
         rest = rest.strip_prefix('"')?;
-        let close = rest.find('"')?;
-        tags.push((weak, &rest[..close]));
+        let close = rest.as_bytes().iter().position(|&byte| byte == b'"')?;
+        visit(weak, &rest[..close]);
         rest = &rest[close + 1..];
         if !rest.is_empty() && !rest.starts_with([' ', '\t', ',']) {
             return None;
@@ -163,6 +172,13 @@ mod tests {
             (vec![("if-none-match", s("*"))], NotModified),
             (vec![("if-none-match", s("\"other\""))], Proceed),
             (vec![("if-none-match", s("abc"))], Proceed),
+            // A list malformed after a matching tag is ignored whole.
+            (vec![("if-none-match", s("\"abc\", x"))], Proceed),
+            (vec![("if-none-match", s("\"abc\"x"))], Proceed),
+            (
+                vec![("if-none-match", s("\"abc\", \"unterminated"))],
+                Proceed,
+            ),
             (vec![("if-modified-since", date(1_000_000))], NotModified),
             (vec![("if-modified-since", date(2_000_000))], NotModified),
             (vec![("if-modified-since", date(999_999))], Proceed),

@@ -1,3 +1,4 @@
+use std::borrow::Cow;
 use std::fs::Metadata;
 use std::io::SeekFrom;
 use std::path::Path;
@@ -51,6 +52,9 @@ pub(crate) struct FileHead {
     etag: String,
     modified: SystemTime,
     pub(crate) headers: HeaderMap,
+    /// The headers of a `304` (`headers` without `content-type` and `accept-ranges`), made
+    /// once for a head the file cache keeps.
+    not_modified: Option<HeaderMap>,
 }
 
 impl FileHead {
@@ -83,7 +87,14 @@ impl FileHead {
             etag,
             modified,
             headers,
+            not_modified: None,
         }
+    }
+
+    /// Makes the `304` headers now, for a head answered many times.
+    pub(crate) fn with_not_modified_headers(mut self) -> Self {
+        self.not_modified = Some(not_modified_headers(self.headers.clone()));
+        self
     }
 
     fn validators(&self) -> Validators<'_> {
@@ -120,12 +131,13 @@ pub(crate) async fn answer(
         etag,
         modified,
         headers,
+        ..
     } = head;
     let validators = Validators {
         etag: &etag,
         last_modified: modified,
     };
-    respond(req, len, validators, headers, content).await
+    respond(req, len, validators, Cow::Owned(headers), None, content).await
 }
 
 /// The answer to `req` from a file whose head is already known (the file cache's).
@@ -134,24 +146,35 @@ pub(crate) async fn answer_from_head(req: &Request, head: &FileHead, content: By
         req,
         head.len,
         head.validators(),
-        head.headers.clone(),
+        Cow::Borrowed(&head.headers),
+        head.not_modified.as_ref(),
         Content::Whole(content),
     )
     .await
+}
+
+/// A `304` says what a `200` would, but for the body's own headers (RFC 9110 §15.4.5).
+fn not_modified_headers(mut headers: HeaderMap) -> HeaderMap {
+    headers.remove(CONTENT_TYPE);
+    headers.remove(ACCEPT_RANGES);
+    headers
 }
 
 async fn respond(
     req: &Request,
     len: u64,
     validators: Validators<'_>,
-    mut headers: HeaderMap,
+    headers: Cow<'_, HeaderMap>,
+    not_modified: Option<&HeaderMap>,
     content: Content,
 ) -> Response {
     match evaluate(req.headers(), validators) {
         Precondition::Proceed => {}
         Precondition::NotModified => {
-            headers.remove(CONTENT_TYPE);
-            headers.remove(ACCEPT_RANGES);
+            let headers = match not_modified {
+                Some(prepared) => prepared.clone(),
+                None => not_modified_headers(headers.into_owned()),
+            };
             return with_headers(status(StatusCode::NOT_MODIFIED), headers);
         }
         Precondition::Failed => {
@@ -160,6 +183,7 @@ async fn respond(
         }
     }
 
+    let mut headers = headers.into_owned();
     let head = req.method() == Method::HEAD;
     let range = match req.headers().get(RANGE).and_then(|v| v.to_str().ok()) {
         // Range is defined for GET only (RFC 9110 §14.2); HEAD gets the whole length.

@@ -156,14 +156,18 @@ impl Cache {
     /// Keeps a file just looked up, if it is small enough and there is room; returns it for
     /// the answer either way.
     pub(crate) fn keep(&self, key: CacheKey, head: FileHead, content: Bytes) -> Arc<CachedFile> {
+        let kept = content.len() as u64 <= self.settings.max_file_bytes
+            && !self.settings.fresh_for.is_zero();
         let file = Arc::new(CachedFile {
             looked_up: Instant::now(),
-            head,
+            head: if kept {
+                head.with_not_modified_headers()
+            } else {
+                head
+            },
             content,
         });
-        if file.content.len() as u64 > self.settings.max_file_bytes
-            || self.settings.fresh_for.is_zero()
-        {
+        if !kept {
             self.forget(&key);
             return file;
         }

@@ -57,7 +57,14 @@ async fn within_its_window_a_file_is_answered_from_memory_as_it_was() {
         .send(&app)
         .await
         .assert_status(304)
-        .assert_header("etag", &etag);
+        .assert_header("etag", &etag)
+        .assert_header(
+            "last-modified",
+            first.header("last-modified").expect("a date"),
+        )
+        .assert_no_header("content-type")
+        .assert_no_header("accept-ranges")
+        .assert_body("");
     test::get("/static/app.js")
         .header("range", "bytes=4-4")
         .send(&app)
