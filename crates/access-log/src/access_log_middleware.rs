@@ -9,14 +9,11 @@ use shallot_core::http::Method;
 use shallot_core::{
     Body, BoxError, BoxFuture, ConnectionInfo, Middleware, Next, Request, Response,
 };
+use shallot_request_id::RequestIdExt;
 use tracing::Instrument as _;
 
 use crate::timestamp::{push_padded, write_rfc3339};
 use crate::LogWriter;
-
-/// The header the record reads the request id from (the request-id middleware's default).
-const X_REQUEST_ID: shallot_core::http::HeaderName =
-    shallot_core::http::HeaderName::from_static("x-request-id");
 
 /// Logs every answered request as one JSON line to standard error, and opens a `tracing`
 /// span per request; see the crate docs.
@@ -75,7 +72,7 @@ impl AccessRecord {
             ip: ConnectionInfo::of(req).map(ConnectionInfo::client_ip),
             method: req.method().clone(),
             target: req.uri().path_and_query().cloned(),
-            request_id: req.headers().get(&X_REQUEST_ID).cloned(),
+            request_id: req.request_id_value().cloned(),
         }
     }
 

@@ -140,3 +140,24 @@ async fn spans_carry_the_request_fields() {
         "{text}"
     );
 }
+
+#[tokio::test]
+async fn the_line_names_the_id_where_the_request_id_middleware_put_it() {
+    use shallot_core::http::HeaderName;
+    use shallot_request_id::wrap_request_id;
+
+    let (writer, lines) = LogWriter::in_memory();
+    let app = chain_middleware((
+        test::lint(),
+        wrap_request_id().with_header(HeaderName::from_static("x-correlation-id")),
+        wrap_access_log().with_writer(writer.clone()),
+    ))
+    .apply(handler);
+    let res = test::get("/")
+        .header("x-request-id", "not-the-id")
+        .send(&app)
+        .await;
+    let id = res.header("x-correlation-id").expect("an id").to_owned();
+    let logged = logged(&writer, &lines);
+    assert_eq!(logged[0]["request_id"], id);
+}

@@ -64,8 +64,17 @@ fn with_request_id(mut req: Request, middleware: &RequestIdMiddleware) -> (Reque
             .insert(middleware.header.clone(), id.clone());
         id
     });
+    if middleware.header != X_REQUEST_ID {
+        // Readers find the id through `RequestIdExt`, which must know where it is.
+        req.extensions_mut()
+            .insert(IdHeader(middleware.header.clone()));
+    }
     (req, id)
 }
+
+/// The header a request's id is in, when a middleware was told another than `x-request-id`.
+#[derive(Clone)]
+struct IdHeader(HeaderName);
 
 /// The answer with the request's id (`id`) in the middleware's header, replacing any other.
 ///
@@ -102,13 +111,24 @@ impl Middleware for RequestIdMiddleware {
 
 /// Reads the request's id.
 pub trait RequestIdExt {
-    /// The id in `x-request-id`, set by [`wrap_request_id`] (or by the client, unchecked,
-    /// when the middleware is not in the pile); `None` when there is none or it is not text.
+    /// The id set by [`wrap_request_id`] in its header (`x-request-id`, or the one given to
+    /// [`RequestIdMiddleware::with_header`]); without the middleware in the pile, the client's
+    /// `x-request-id`, unchecked. `None` when there is none or it is not text.
     fn request_id(&self) -> Option<&str>;
+
+    /// The same id as its header value (for a middleware that copies it somewhere).
+    fn request_id_value(&self) -> Option<&HeaderValue>;
 }
 
 impl RequestIdExt for Request {
     fn request_id(&self) -> Option<&str> {
-        self.headers().get(X_REQUEST_ID)?.to_str().ok()
+        self.request_id_value()?.to_str().ok()
+    }
+
+    fn request_id_value(&self) -> Option<&HeaderValue> {
+        match self.extensions().get::<IdHeader>() {
+            Some(IdHeader(header)) => self.headers().get(header),
+            None => self.headers().get(X_REQUEST_ID),
+        }
     }
 }

@@ -1,5 +1,6 @@
 //! The request-id rules of the showcase contract, in-process with `lint`.
 
+use shallot_core::http::HeaderName;
 use shallot_core::{chain_middleware, test, HttpError, Next, Request, Response};
 use shallot_request_id::{wrap_request_id, RequestIdExt};
 
@@ -76,4 +77,29 @@ async fn two_ids_in_one_request_are_replaced() {
         .await;
     let id = res.header("x-request-id").expect("an id");
     assert!(id != "first" && id != "second");
+}
+
+#[tokio::test]
+async fn with_another_header_readers_find_the_id_there_and_not_the_clients_x_request_id() {
+    let app = chain_middleware((
+        test::lint(),
+        wrap_request_id().with_header(HeaderName::from_static("x-correlation-id")),
+        later,
+    ))
+    .apply(echo_id);
+    let res = test::get("/")
+        .header("x-request-id", "spoofed")
+        .send(&app)
+        .await;
+    let id = res.header("x-correlation-id").expect("an id").to_owned();
+    assert_ne!(id, "spoofed");
+    res.assert_header("x-seen-by-later", &id).assert_body(&id);
+
+    test::get("/")
+        .header("x-correlation-id", "kept-1")
+        .send(&app)
+        .await
+        .assert_header("x-correlation-id", "kept-1")
+        .assert_header("x-seen-by-later", "kept-1")
+        .assert_body("kept-1");
 }
