@@ -116,6 +116,17 @@ pub(crate) struct CachedFile {
     pub(crate) content: Bytes,
 }
 
+/// What [`Cache::get`] found.
+#[derive(Debug)]
+pub(crate) enum Held {
+    /// A file looked up less than the window ago: the answer.
+    Fresh(Arc<CachedFile>),
+    /// A file past its window: to be looked up again, and replaced or forgotten.
+    Stale,
+    /// Nothing under the key.
+    Nothing,
+}
+
 /// A [`FileCache`] in use: shared by every clone of the middleware.
 #[derive(Debug)]
 pub(crate) struct Cache {
@@ -143,21 +154,39 @@ impl Cache {
         }
     }
 
-    /// The file under `key`, if it was looked up less than the window ago.
-    pub(crate) fn fresh(&self, key: &CacheKey) -> Option<Arc<CachedFile>> {
+    /// What the cache holds under `key`.
+    pub(crate) fn get(&self, key: &CacheKey) -> Held {
         let store = self
             .store
             .read()
             .unwrap_or_else(|poisoned| poisoned.into_inner());
-        let file = store.files.get(key)?;
-        (file.looked_up.elapsed() < self.settings.fresh_for).then(|| Arc::clone(file))
+        match store.files.get(key) {
+            Some(file) if file.looked_up.elapsed() < self.settings.fresh_for => {
+                Held::Fresh(Arc::clone(file))
+            }
+            Some(_) => Held::Stale,
+            None => Held::Nothing,
+        }
     }
 
-    /// Keeps a file just looked up, if it is small enough and there is room; returns it for
-    /// the answer either way.
+    #[cfg(test)]
+    fn fresh(&self, key: &CacheKey) -> Option<Arc<CachedFile>> {
+        match self.get(key) {
+            Held::Fresh(file) => Some(file),
+            Held::Stale | Held::Nothing => None,
+        }
+    }
+
+    /// Whether a file of `len` bytes is kept.
+    pub(crate) fn keeps(&self, len: usize) -> bool {
+        len as u64 <= self.settings.max_file_bytes && !self.settings.fresh_for.is_zero()
+    }
+
+    /// Keeps a file just looked up, if it is small enough and there is room (replacing the
+    /// entry under `key`); returns it for the answer either way. A file too big to keep leaves
+    /// an older entry under `key` alone: the caller forgets it.
     pub(crate) fn keep(&self, key: CacheKey, head: FileHead, content: Bytes) -> Arc<CachedFile> {
-        let kept = content.len() as u64 <= self.settings.max_file_bytes
-            && !self.settings.fresh_for.is_zero();
+        let kept = self.keeps(content.len());
         let file = Arc::new(CachedFile {
             looked_up: Instant::now(),
             head: if kept {
@@ -168,7 +197,6 @@ impl Cache {
             content,
         });
         if !kept {
-            self.forget(&key);
             return file;
         }
         let mut store = self

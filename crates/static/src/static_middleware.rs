@@ -11,7 +11,7 @@ use crate::accept_encoding::{accepted, Encoding};
 use crate::file_answer::{
     answer, answer_from_head, content_type_of, vanished_file, AnswerOptions, FileHead,
 };
-use crate::file_cache::{Cache, CacheKey};
+use crate::file_cache::{Cache, CacheKey, Held};
 use crate::resolve::{resolve, sibling, Found};
 use crate::safe_path::relative_path;
 use crate::{Error, FileCache};
@@ -217,9 +217,20 @@ impl StaticMiddleware {
                 None
             },
         };
-        if let Some(file) = cache.fresh(&key) {
-            return Some(answer_from_head(req, &file.head, file.content.clone()).await);
-        }
+        let stale = match cache.get(&key) {
+            Held::Fresh(file) => {
+                return Some(answer_from_head(req, &file.head, file.content.clone()).await)
+            }
+            Held::Stale => true,
+            Held::Nothing => false,
+        };
+        // A stale entry goes whatever the lookup finds, unless it is replaced; a miss takes
+        // no write lock.
+        let forget = || {
+            if stale {
+                cache.forget(&key);
+            }
+        };
         let found = self.look_up(key.relative.clone(), accept_encoding).await;
         let Some(Lookup {
             named,
@@ -228,15 +239,18 @@ impl StaticMiddleware {
             content,
         }) = found
         else {
-            cache.forget(&key);
+            forget();
             return None;
         };
         let content = match content {
             Some(Ok(bytes)) => bytes,
-            Some(Err(_)) => return Some(vanished_file()),
+            Some(Err(_)) => {
+                forget();
+                return Some(vanished_file());
+            }
             None => {
                 // Too big to read whole: streamed, and not kept.
-                cache.forget(&key);
+                forget();
                 let headers = self.file_headers(&named, encoding);
                 return Some(answer(req, file, None, headers, self.answer_options()).await);
             }
@@ -248,6 +262,9 @@ impl StaticMiddleware {
             headers,
             &self.answer_options(),
         );
+        if !cache.keeps(content.len()) {
+            forget();
+        }
         let kept = cache.keep(key, head, content);
         Some(answer_from_head(req, &kept.head, kept.content.clone()).await)
     }
