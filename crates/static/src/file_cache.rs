@@ -134,10 +134,13 @@ pub(crate) struct Cache {
     store: RwLock<Store>,
 }
 
-#[derive(Debug, Default)]
+#[derive(Debug)]
 struct Store {
     files: HashMap<CacheKey, Arc<CachedFile>>,
     bytes: u64,
+    /// When stale entries were last swept out to make room: at most once per window, so a
+    /// full cache under a churn of new files does not scan every entry on every miss.
+    swept: Instant,
 }
 
 /// An entry's share of the budget: its bytes, path and headers, roughly.
@@ -150,7 +153,11 @@ impl Cache {
     pub(crate) fn new(settings: FileCache) -> Self {
         Self {
             settings,
-            store: RwLock::default(),
+            store: RwLock::new(Store {
+                files: HashMap::new(),
+                bytes: 0,
+                swept: Instant::now(),
+            }),
         }
     }
 
@@ -207,9 +214,14 @@ impl Cache {
             store.bytes -= cost(&key, &old);
         }
         let needed = cost(&key, &file);
-        if store.bytes + needed > self.settings.max_total_bytes {
-            let window = self.settings.fresh_for;
-            let Store { files, bytes } = &mut *store;
+        let window = self.settings.fresh_for;
+        if store.bytes + needed > self.settings.max_total_bytes && store.swept.elapsed() >= window {
+            let Store {
+                files,
+                bytes,
+                swept,
+            } = &mut *store;
+            *swept = Instant::now();
             files.retain(|key, file| {
                 let keep = file.looked_up.elapsed() < window;
                 if !keep {
