@@ -185,3 +185,29 @@ async fn traversal_is_refused_before_the_cache_is_asked() {
         assert_ne!(res.status(), 200, "{path}");
     }
 }
+
+#[cfg(unix)]
+#[tokio::test]
+async fn a_file_swapped_for_a_link_out_of_the_folder_is_refused_once_looked_up_again() {
+    let folder = Folder::new();
+    folder.file("public/page.html", "inside");
+    folder.file("secret.txt", "outside");
+    let window = Duration::from_millis(20);
+    let app = cached(
+        wrap_static("/static", folder.root().join("public")).unwrap(),
+        FileCache::new().with_fresh_for(window),
+    );
+    test::get("/static/page.html")
+        .send(&app)
+        .await
+        .assert_body("inside");
+
+    let page = folder.root().join("public/page.html");
+    std::fs::remove_file(&page).unwrap();
+    std::os::unix::fs::symlink(folder.root().join("secret.txt"), &page).unwrap();
+    std::thread::sleep(window * 3);
+
+    let res = test::get("/static/page.html").send(&app).await;
+    assert_ne!(res.body(), &b"outside"[..]);
+    res.assert_status(418);
+}
