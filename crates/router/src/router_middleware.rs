@@ -179,7 +179,7 @@ impl RouterMiddleware {
                     .into_response();
                     return Outcome::Answer(res);
                 };
-                ParamValue::Decoded(value.into_owned())
+                ParamValue::Decoded(value.into())
             } else {
                 // matchit hands out slices of `lookup`, itself a prefix of the path, so the
                 // offset is the range to keep; checked, so a copy is the worst case.
@@ -190,7 +190,7 @@ impl RouterMiddleware {
                         any_range = true;
                         ParamValue::Raw(s, e)
                     }
-                    _ => ParamValue::Decoded(raw.to_owned()),
+                    _ => ParamValue::Decoded(raw.into()),
                 }
             };
             params.push(entry.param_index(name), value);
@@ -200,7 +200,11 @@ impl RouterMiddleware {
                 table: Arc::clone(&self.table),
                 route,
                 entry: entry_index,
-                uri: any_range.then(|| req.uri().clone()),
+                path: if any_range {
+                    req.uri().path_and_query().cloned()
+                } else {
+                    None
+                },
                 params,
             },
             Arc::clone(handler),

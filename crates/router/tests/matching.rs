@@ -39,6 +39,7 @@ async fn each_path_reaches_its_route_with_decoded_params() {
         ("/", "/ []"),
         ("/hello", "/hello []"),
         ("/hello/3", "/hello/{index} [index=3]"),
+        ("/hello/34?q=1/2", "/hello/{index} [index=34]"),
         ("/hello/static", "/hello/static []"),
         ("/hello/a%20b", "/hello/{index} [index=a b]"),
         ("/hello/%C3%A9", "/hello/{index} [index=é]"),
