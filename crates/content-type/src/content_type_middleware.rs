@@ -133,7 +133,7 @@ impl Middleware for ContentTypeMiddleware {
         // turns out to need it.
         let fallback = match path_extension(req.uri().path()) {
             None => Fallback::Ready(self.options.default.clone()),
-            Some(_) => Fallback::Guess(req.uri().clone(), self.clone()),
+            Some(_) => Fallback::Guess(req.uri().path_and_query().cloned(), self.clone()),
         };
         let fut = next.run(req);
         Box::pin(async move {
@@ -143,7 +143,10 @@ impl Middleware for ContentTypeMiddleware {
             }
             match fallback {
                 Fallback::Ready(value) => with_content_type(res, value),
-                Fallback::Guess(uri, this) => content_type_response(res, uri.path(), &this),
+                Fallback::Guess(path, this) => {
+                    let path = path.as_ref().map_or("/", |path| path.path());
+                    content_type_response(res, path, &this)
+                }
             }
         })
     }
@@ -151,7 +154,12 @@ impl Middleware for ContentTypeMiddleware {
 
 enum Fallback {
     Ready(HeaderValue),
-    Guess(shallot_core::http::Uri, ContentTypeMiddleware),
+    /// The path to guess from: its `PathAndQuery` (a reference count, and half a `Uri`'s
+    /// size, which keeps the boxed future of every request small).
+    Guess(
+        Option<shallot_core::http::uri::PathAndQuery>,
+        ContentTypeMiddleware,
+    ),
 }
 
 /// The one test behind [`content_type_response`] and the middleware: no content type yet,
