@@ -243,19 +243,19 @@ impl StaticMiddleware {
             return None;
         };
         let content = match content {
-            Some(Ok(bytes)) => bytes,
+            Some(Ok(bytes)) => Some(bytes),
             Some(Err(_)) => {
                 forget();
                 return Some(vanished_file());
             }
-            None => {
-                // Too big to read whole: streamed, and not kept.
-                forget();
-                let headers = self.file_headers(&named, encoding);
-                return Some(answer(req, file, None, headers, self.answer_options()).await);
-            }
+            None => None,
         };
         let headers = self.file_headers(&named, encoding);
+        let Some(content) = content else {
+            // Too big to read whole: streamed, and not kept.
+            forget();
+            return Some(answer(req, file, None, headers, self.answer_options()).await);
+        };
         let head = FileHead::new(
             &file.metadata,
             Some(&content),
@@ -263,7 +263,9 @@ impl StaticMiddleware {
             &self.answer_options(),
         );
         if !cache.keeps(content.len()) {
+            // Answered from the head just made, the way a kept file is.
             forget();
+            return Some(answer_from_head(req, &head, content).await);
         }
         let kept = cache.keep(key, head, content);
         Some(answer_from_head(req, &kept.head, kept.content.clone()).await)
