@@ -159,8 +159,6 @@ fn push_ip(out: &mut String, ip: std::net::IpAddr) {
     }
 }
 
-/// Writes `text` as a JSON string. Bytes that need no escape (all but the quote, the backslash
-/// and the controls) are copied in runs; UTF-8 passes through unchanged.
 /// Whether `bytes` holds a byte JSON must escape (a control character, `"` or `\\`), eight
 /// bytes at a time: a request id or a path is scanned in a few words rather than byte by byte.
 fn needs_escape(bytes: &[u8]) -> bool {
@@ -191,6 +189,8 @@ fn needs_escape(bytes: &[u8]) -> bool {
         .any(|&byte| byte < 0x20 || byte == b'"' || byte == b'\\')
 }
 
+/// Writes `text` as a JSON string. Bytes that need no escape (all but the quote, the backslash
+/// and the controls) are copied in runs; UTF-8 passes through unchanged.
 fn push_json_string(out: &mut String, text: &str) {
     out.push('"');
     let bytes = text.as_bytes();

@@ -22,10 +22,8 @@ pub(crate) struct RouteMatch {
 }
 
 /// One parameter value: a range of the path, or the decoded text when it had escapes.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug)]
 pub(crate) enum ParamValue {
-    #[default]
-    Empty,
     Raw(u32, u32),
     Decoded(Box<str>),
 }
@@ -55,7 +53,6 @@ impl ParamList {
 impl RouteMatch {
     fn value<'a>(&'a self, value: &'a ParamValue) -> &'a str {
         match value {
-            ParamValue::Empty => "",
             ParamValue::Raw(start, end) => self
                 .path
                 .as_ref()
