@@ -166,7 +166,7 @@ enum Fallback {
 /// and a status that may carry content.
 fn needs_content_type(res: &Response) -> bool {
     let status = res.status();
-    !(res.headers().contains_key(CONTENT_TYPE)
+    !(shallot_core::has_header(res.headers(), &CONTENT_TYPE)
         || status.is_informational()
         || status == StatusCode::NO_CONTENT
         || status == StatusCode::NOT_MODIFIED)

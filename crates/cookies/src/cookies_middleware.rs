@@ -67,7 +67,7 @@ pub(crate) struct ResponseCookies(pub(crate) Vec<SetCookie>);
 /// until asked, and a request without a `Cookie` header gets nothing at all.
 pub fn cookies_request(mut req: Request, middleware: &CookiesMiddleware) -> Request {
     let _ = middleware;
-    if req.headers().contains_key(COOKIE) {
+    if shallot_core::has_header(req.headers(), &COOKIE) {
         req.extensions_mut().insert(LazyCookies(Arc::new(LazyInner {
             parsed: OnceLock::new(),
             #[cfg(feature = "secure")]

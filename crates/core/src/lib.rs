@@ -73,6 +73,7 @@ mod context;
 mod error_renderer;
 mod handler;
 mod head;
+mod header_lookup;
 mod http_error;
 mod into_response;
 mod middleware;
@@ -99,6 +100,7 @@ pub use error_renderer::{
 };
 pub use handler::{BoxFuture, Handler, SharedHandler};
 pub use head::head_response;
+pub use header_lookup::has_header;
 pub use http_error::HttpError;
 pub use into_response::IntoResponse;
 pub use middleware::{named, Middleware, Named, SharedMiddleware};
