@@ -1,4 +1,4 @@
-use shallot_core::http::{HeaderName, HeaderValue};
+use shallot_core::http::{HeaderMap, HeaderName, HeaderValue};
 use shallot_core::{BoxFuture, Middleware, Next, Request, Response};
 
 use crate::{is_valid_request_id, new_request_id};
@@ -51,13 +51,9 @@ pub fn request_id_request(req: Request, middleware: &RequestIdMiddleware) -> Req
 
 /// The request with its id, and the id (one header lookup, for the middleware's answer).
 fn with_request_id(mut req: Request, middleware: &RequestIdMiddleware) -> (Request, HeaderValue) {
-    let kept = {
-        let mut values = req.headers().get_all(&middleware.header).iter();
-        match (values.next(), values.next()) {
-            (Some(id), None) if is_valid_request_id(id.as_bytes()) => Some(id.clone()),
-            _ => None,
-        }
-    };
+    let kept = only_value(req.headers(), &middleware.header)
+        .filter(|id| is_valid_request_id(id.as_bytes()))
+        .cloned();
     let id = kept.unwrap_or_else(|| {
         let id = new_request_id();
         req.headers_mut()
@@ -70,6 +66,26 @@ fn with_request_id(mut req: Request, middleware: &RequestIdMiddleware) -> (Reque
             .insert(IdHeader(middleware.header.clone()));
     }
     (req, id)
+}
+
+/// The value of `name` when it has exactly one. A request's handful of fields is scanned,
+/// which costs less than hashing the name (docs/performance.md).
+fn only_value<'a>(headers: &'a HeaderMap, name: &HeaderName) -> Option<&'a HeaderValue> {
+    fn single<T>(mut items: impl Iterator<Item = T>) -> Option<T> {
+        match (items.next(), items.next()) {
+            (Some(item), None) => Some(item),
+            _ => None,
+        }
+    }
+    if headers.len() <= 12 {
+        single(
+            headers
+                .iter()
+                .filter_map(|(key, value)| (key == name).then_some(value)),
+        )
+    } else {
+        single(headers.get_all(name).iter())
+    }
 }
 
 /// The header a request's id is in, when a middleware was told another than `x-request-id`.

@@ -68,15 +68,37 @@ async fn a_request_without_id_and_error_answers_get_one() {
     assert!(a.header("x-request-id").is_some_and(|id| id.len() == 24));
 }
 
+/// A request with `extra` other fields besides its ids: small heads are scanned, large ones
+/// looked up by hash, and both must follow the same rules.
+fn with_fields(extra: usize) -> test::TestRequest {
+    (0..extra).fold(test::get("/"), |req, at| {
+        req.header(format!("x-field-{at}").as_str(), "v")
+    })
+}
+
 #[tokio::test]
 async fn two_ids_in_one_request_are_replaced() {
-    let res = test::get("/")
-        .header("x-request-id", "first")
-        .header("x-request-id", "second")
-        .send(&app())
-        .await;
-    let id = res.header("x-request-id").expect("an id");
-    assert!(id != "first" && id != "second");
+    for extra in [0, 5, 11, 12, 30] {
+        let res = with_fields(extra)
+            .header("x-request-id", "first")
+            .header("x-request-id", "second")
+            .send(&app())
+            .await;
+        let id = res.header("x-request-id").expect("an id");
+        assert!(id != "first" && id != "second", "{extra} fields: {id}");
+    }
+}
+
+#[tokio::test]
+async fn one_valid_id_is_kept_in_small_and_large_heads() {
+    for extra in [0, 5, 11, 12, 30] {
+        with_fields(extra)
+            .header("x-request-id", "kept-7")
+            .send(&app())
+            .await
+            .assert_header("x-request-id", "kept-7")
+            .assert_body("kept-7");
+    }
 }
 
 #[tokio::test]
