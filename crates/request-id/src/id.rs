@@ -42,12 +42,16 @@ pub fn is_valid_request_id(id: &[u8]) -> bool {
 /// assert!(is_valid_request_id(a.as_bytes()) && a.len() == 24);
 /// ```
 pub fn new_request_id() -> HeaderValue {
-    static PREFIX: OnceLock<u64> = OnceLock::new();
+    static PREFIX: OnceLock<[u8; 11]> = OnceLock::new();
     static COUNTER: AtomicU64 = AtomicU64::new(0);
-    let prefix = *PREFIX.get_or_init(|| RandomState::new().hash_one(std::process::id()));
+    let prefix = PREFIX.get_or_init(|| {
+        let mut digits = [0; 11];
+        write_digits(&mut digits, RandomState::new().hash_one(std::process::id()));
+        digits
+    });
     let count = COUNTER.fetch_add(1, Ordering::Relaxed);
     let mut id = [0u8; ID_LEN];
-    write_digits(&mut id[..11], prefix);
+    id[..11].copy_from_slice(prefix);
     write_digits(&mut id[11..], count);
     header_value(&id)
 }

@@ -45,12 +45,14 @@ impl RequestIdMiddleware {
 /// let req = request_id_request(test::get("/").into_request(), &wrap_request_id());
 /// assert_eq!(req.headers()["x-request-id"].len(), 24);
 /// ```
-pub fn request_id_request(req: Request, middleware: &RequestIdMiddleware) -> Request {
-    with_request_id(req, middleware).0
+pub fn request_id_request(mut req: Request, middleware: &RequestIdMiddleware) -> Request {
+    set_request_id(&mut req, middleware);
+    req
 }
 
-/// The request with its id, and the id (one header lookup, for the middleware's answer).
-fn with_request_id(mut req: Request, middleware: &RequestIdMiddleware) -> (Request, HeaderValue) {
+/// Gives the request its id and returns it (one header lookup, for the middleware's answer;
+/// the request is changed in place, not moved in and out).
+fn set_request_id(req: &mut Request, middleware: &RequestIdMiddleware) -> HeaderValue {
     let kept = only_value(req.headers(), &middleware.header)
         .filter(|id| is_valid_request_id(id.as_bytes()))
         .cloned();
@@ -65,7 +67,7 @@ fn with_request_id(mut req: Request, middleware: &RequestIdMiddleware) -> (Reque
         req.extensions_mut()
             .insert(IdHeader(middleware.header.clone()));
     }
-    (req, id)
+    id
 }
 
 /// The value of `name` when it has exactly one. A request's handful of fields is scanned,
@@ -115,8 +117,8 @@ pub fn request_id_response(
 }
 
 impl Middleware for RequestIdMiddleware {
-    fn call(&self, req: Request, next: Next) -> BoxFuture<Response> {
-        let (req, id) = with_request_id(req, self);
+    fn call(&self, mut req: Request, next: Next) -> BoxFuture<Response> {
+        let id = set_request_id(&mut req, self);
         let middleware = self.clone();
         // The rest of the chain is started here, so the boxed future holds it and not the
         // request (a smaller box, one copy of the request fewer).
