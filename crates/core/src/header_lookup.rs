@@ -57,7 +57,11 @@ mod tests {
                 (&custom, true),
                 (&header::CONTENT_TYPE, false),
             ] {
-                assert_eq!(has_header(&headers, name), present, "{name} in {fields} fields");
+                assert_eq!(
+                    has_header(&headers, name),
+                    present,
+                    "{name} in {fields} fields"
+                );
                 assert_eq!(headers.contains_key(name), present);
             }
         }

@@ -113,22 +113,20 @@ impl Future for Exchange {
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
         let this = self.project();
         // Handlers' panics are answered inside the pile; this catches a middleware's.
-        let res = match ready!(this.call.poll(cx)) {
+        let mut res = match ready!(this.call.poll(cx)) {
             Ok(res) => res,
             Err(panic) => {
                 log::error!("the pile panicked: {}", panic_message(&*panic));
                 HttpError::internal_server_error().into_response()
             }
         };
-        let res = match this.renderer {
-            Some(renderer) => render_error(res, &**renderer),
-            None => res,
-        };
-        let res = if *this.is_head {
-            head_response(res)
-        } else {
-            res
-        };
+        // Reassigned only when a step applies: the common answer is not moved through them.
+        if let Some(renderer) = this.renderer {
+            res = render_error(res, &**renderer);
+        }
+        if *this.is_head {
+            res = head_response(res);
+        }
         Poll::Ready(Ok(res.map(GuardedBody::new)))
     }
 }
