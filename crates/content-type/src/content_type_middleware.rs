@@ -115,15 +115,15 @@ impl std::error::Error for InvalidContentType {}
 /// assert_eq!(res.headers()["content-type"], "text/css; charset=utf-8");
 /// ```
 pub fn content_type_response(
-    res: Response,
+    mut res: Response,
     path: &str,
     middleware: &ContentTypeMiddleware,
 ) -> Response {
-    if !needs_content_type(&res) {
-        return res;
+    if needs_content_type(&res) {
+        res.headers_mut()
+            .insert(CONTENT_TYPE, middleware.content_type_for(path));
     }
-    let value = middleware.content_type_for(path);
-    with_content_type(res, value)
+    res
 }
 
 impl Middleware for ContentTypeMiddleware {
@@ -137,17 +137,18 @@ impl Middleware for ContentTypeMiddleware {
         };
         let fut = next.run(req);
         Box::pin(async move {
-            let res = fut.await;
-            if !needs_content_type(&res) {
-                return res;
+            // Changed in place: the answer is not moved through the step.
+            let mut res = fut.await;
+            if needs_content_type(&res) {
+                let value = match fallback {
+                    Fallback::Ready(value) => value,
+                    Fallback::Guess(path, this) => {
+                        this.content_type_for(path.as_ref().map_or("/", |path| path.path()))
+                    }
+                };
+                res.headers_mut().insert(CONTENT_TYPE, value);
             }
-            match fallback {
-                Fallback::Ready(value) => with_content_type(res, value),
-                Fallback::Guess(path, this) => {
-                    let path = path.as_ref().map_or("/", |path| path.path());
-                    content_type_response(res, path, &this)
-                }
-            }
+            res
         })
     }
 }
@@ -170,11 +171,6 @@ fn needs_content_type(res: &Response) -> bool {
         || status.is_informational()
         || status == StatusCode::NO_CONTENT
         || status == StatusCode::NOT_MODIFIED)
-}
-
-fn with_content_type(mut res: Response, value: HeaderValue) -> Response {
-    res.headers_mut().insert(CONTENT_TYPE, value);
-    res
 }
 
 impl fmt::Debug for ContentTypeMiddleware {

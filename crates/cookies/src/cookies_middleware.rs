@@ -82,8 +82,14 @@ pub fn cookies_request(mut req: Request, middleware: &CookiesMiddleware) -> Requ
 /// A cookie that cannot be sent (a name that is not a token; a signed or private cookie
 /// without a key) is a bug of the application: it is logged and the answer becomes `500`.
 pub fn cookies_response(mut res: Response, middleware: &CookiesMiddleware) -> Response {
+    write_cookies(&mut res, middleware);
+    res
+}
+
+/// [`cookies_response`] in place: an answer without cookies is not moved through the step.
+fn write_cookies(res: &mut Response, middleware: &CookiesMiddleware) {
     let Some(ResponseCookies(cookies)) = res.extensions_mut().remove::<ResponseCookies>() else {
-        return res;
+        return;
     };
     for cookie in &cookies {
         match finish(middleware, cookie) {
@@ -92,11 +98,11 @@ pub fn cookies_response(mut res: Response, middleware: &CookiesMiddleware) -> Re
             }
             Err(reason) => {
                 log::error!("cannot set cookie `{}`: {reason}", cookie.name());
-                return HttpError::internal_server_error().into_response();
+                *res = HttpError::internal_server_error().into_response();
+                return;
             }
         }
     }
-    res
 }
 
 fn finish(
@@ -130,6 +136,10 @@ impl Middleware for CookiesMiddleware {
     fn call(&self, req: Request, next: Next) -> BoxFuture<Response> {
         let fut = next.run(cookies_request(req, self));
         let this = self.clone();
-        Box::pin(async move { cookies_response(fut.await, &this) })
+        Box::pin(async move {
+            let mut res = fut.await;
+            write_cookies(&mut res, &this);
+            res
+        })
     }
 }
