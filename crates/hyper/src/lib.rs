@@ -58,6 +58,7 @@
 
 mod catch_panic;
 mod connection;
+mod content_length;
 mod header_timer;
 mod host;
 mod lingering_stream;

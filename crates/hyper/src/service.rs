@@ -45,22 +45,23 @@ pub(crate) fn handle(
 ) -> Exchange {
     let (parts, body) = req.into_parts();
     let is_head = parts.method == http::Method::HEAD;
+    let http2 = parts.version == http::Version::HTTP_2;
     let renderer = shared.error_renderer.clone();
     let facts = crate::request_line::head_facts(&parts);
     if !host_value_is_valid(parts.version, facts.host, facts.hosts) {
         let error =
             HttpError::because(StatusCode::BAD_REQUEST, "missing or invalid Host").closing();
-        return Exchange::ready(error.into_response(), is_head, renderer);
+        return Exchange::ready(error.into_response(), is_head, http2, renderer);
     }
     if let Some(res) = crate::request_line::check(&parts, &facts, shared.max_header_bytes) {
-        return Exchange::ready(res, is_head, renderer);
+        return Exchange::ready(res, is_head, http2, renderer);
     }
     let upgrade = facts.upgrade;
     let uri_len = parts.uri.path_and_query().map_or(0, |pq| pq.as_str().len())
         + parts.uri.authority().map_or(0, |a| a.as_str().len());
     if uri_len > shared.max_uri_bytes {
         let res = HttpError::from_status(StatusCode::URI_TOO_LONG).into_response();
-        return Exchange::ready(res, is_head, renderer);
+        return Exchange::ready(res, is_head, http2, renderer);
     }
     let mut body = if body.is_end_stream() {
         RequestBody::empty()
@@ -76,7 +77,7 @@ pub(crate) fn handle(
     if upgrade {
         shared.shutdown.set_on(&mut req);
     }
-    Exchange::running(shared.handler.call(req), is_head, renderer)
+    Exchange::running(shared.handler.call(req), is_head, http2, renderer)
 }
 
 pin_project_lite::pin_project! {
@@ -85,6 +86,7 @@ pin_project_lite::pin_project! {
         #[pin]
         call: CatchPanic<BoxFuture<Response>>,
         is_head: bool,
+        http2: bool,
         renderer: Option<Arc<dyn ErrorRenderer>>,
     }
 }
@@ -93,17 +95,24 @@ impl Exchange {
     fn running(
         call: BoxFuture<Response>,
         is_head: bool,
+        http2: bool,
         renderer: Option<Arc<dyn ErrorRenderer>>,
     ) -> Self {
         Self {
             call: catch_panic(call),
             is_head,
+            http2,
             renderer,
         }
     }
 
-    fn ready(res: Response, is_head: bool, renderer: Option<Arc<dyn ErrorRenderer>>) -> Self {
-        Self::running(Box::pin(std::future::ready(res)), is_head, renderer)
+    fn ready(
+        res: Response,
+        is_head: bool,
+        http2: bool,
+        renderer: Option<Arc<dyn ErrorRenderer>>,
+    ) -> Self {
+        Self::running(Box::pin(std::future::ready(res)), is_head, http2, renderer)
     }
 }
 
@@ -126,6 +135,12 @@ impl Future for Exchange {
         }
         if *this.is_head {
             res = head_response(res);
+        }
+        if *this.http2 && !res.body().is_end_stream() {
+            // What hyper's HTTP/2 server adds, without its two allocations.
+            if let Some(len) = res.body().size_hint().exact() {
+                crate::content_length::set_content_length_if_missing(res.headers_mut(), len);
+            }
         }
         Poll::Ready(Ok(res.map(GuardedBody::new)))
     }

@@ -152,3 +152,25 @@ async fn an_h2_client_that_stops_reading_is_cut_off_after_the_write_timeout() {
     }
     drop(stream);
 }
+
+#[tokio::test]
+async fn h2_answers_carry_their_exact_content_length() {
+    let server = start(bind().await, |req: Request| async move {
+        let len: usize = req.uri().path()[1..].parse().unwrap_or(0);
+        "x".repeat(len)
+    })
+    .await;
+    let client = h2_client();
+    for len in [1, 9, 10, 99, 100, 999, 1000, 9999, 10_000, 70_000] {
+        let uri: hyper::Uri = format!("http://{}/{len}", server.addr).parse().unwrap();
+        let res = client
+            .request(hyper::Request::get(uri).body(Full::default()).unwrap())
+            .await
+            .unwrap();
+        assert_eq!(res.version(), hyper::Version::HTTP_2);
+        let declared = res.headers()["content-length"].to_str().unwrap().to_owned();
+        let body = res.into_body().collect().await.unwrap().to_bytes();
+        assert_eq!(body.len(), len);
+        assert_eq!(declared, len.to_string(), "{len}");
+    }
+}
