@@ -16,7 +16,7 @@ const TABLE_UP_TO: u64 = 10_000;
 
 /// Sets `content-length: len` unless the answer has one: what hyper's HTTP/2 server would add.
 pub(crate) fn set_content_length_if_missing(headers: &mut HeaderMap, len: u64) {
-    if !headers.contains_key(CONTENT_LENGTH) {
+    if !shallot_core::has_header(headers, &CONTENT_LENGTH) {
         headers.insert(CONTENT_LENGTH, length_value(len));
     }
 }
