@@ -135,8 +135,17 @@ impl AccessRecord {
         line.push('.');
         push_padded(line, (micros % 1000) as u64, 3);
         line.push_str(",\"request_id\":");
-        match self.request_id.as_ref().and_then(|id| id.to_str().ok()) {
-            Some(id) => push_json_string(line, id),
+        match &self.request_id {
+            // The usual id: copied as it is (the same text `to_str` would give, checked once).
+            Some(id) if is_plain_ascii(id.as_bytes()) => {
+                line.push('"');
+                line.push_str(std::str::from_utf8(id.as_bytes()).unwrap_or_default());
+                line.push('"');
+            }
+            Some(id) => match id.to_str() {
+                Ok(id) => push_json_string(line, id),
+                Err(_) => line.push_str("null"),
+            },
             None => line.push_str("null"),
         }
         line.push('}');
@@ -162,9 +171,10 @@ fn push_ip(out: &mut String, ip: std::net::IpAddr) {
     }
 }
 
-/// Whether `bytes` holds a byte JSON must escape (a control character, `"` or `\\`), eight
-/// bytes at a time: a request id or a path is scanned in a few words rather than byte by byte.
-fn needs_escape(bytes: &[u8]) -> bool {
+/// Whether every byte of `bytes` is printable ASCII (0x20–0x7e) other than `"` and `\\`, so
+/// the text goes into a JSON string as it is; eight bytes at a time, so a request id or a path is
+/// checked in a few words rather than byte by byte.
+fn is_plain_ascii(bytes: &[u8]) -> bool {
     const ONES: u64 = u64::from_ne_bytes([0x01; 8]);
     const HIGHS: u64 = u64::from_ne_bytes([0x80; 8]);
     /// Whether a byte of `word` is zero. A borrow can only start at a zero byte, so the
@@ -177,19 +187,24 @@ fn needs_escape(bytes: &[u8]) -> bool {
         let mut eight = [0; 8];
         eight.copy_from_slice(chunk);
         let word = u64::from_ne_bytes(eight);
-        // A byte below 0x20 (its high bit clear) borrows when 0x20 is taken from it.
-        let control = word.wrapping_sub(ONES * 0x20) & !word & HIGHS != 0;
+        if word & HIGHS != 0 {
+            return false;
+        }
+        // With every high bit clear, a byte below 0x20 is the only one to borrow when 0x20 is
+        // taken from it.
+        let control = word.wrapping_sub(ONES * 0x20) & HIGHS != 0;
         if control
+            || has_zero(word ^ (ONES * 0x7f))
             || has_zero(word ^ (ONES * u64::from(b'"')))
             || has_zero(word ^ (ONES * u64::from(b'\\')))
         {
-            return true;
+            return false;
         }
     }
     words
         .remainder()
         .iter()
-        .any(|&byte| byte < 0x20 || byte == b'"' || byte == b'\\')
+        .all(|&byte| (0x20..0x7f).contains(&byte) && byte != b'"' && byte != b'\\')
 }
 
 /// Writes `text` as a JSON string. Bytes that need no escape (all but the quote, the backslash
@@ -197,7 +212,7 @@ fn needs_escape(bytes: &[u8]) -> bool {
 fn push_json_string(out: &mut String, text: &str) {
     out.push('"');
     let bytes = text.as_bytes();
-    if !needs_escape(bytes) {
+    if is_plain_ascii(bytes) {
         // The common case (a method, a path, an id): one copy.
         out.push_str(text);
         out.push('"');
@@ -404,18 +419,18 @@ mod tests {
     }
 
     #[test]
-    fn the_word_scan_finds_every_escapable_byte_at_every_position() {
-        for byte in (0u8..=0x7f).chain([0x80, 0xc3, 0xff]) {
-            let escapable = byte < 0x20 || byte == b'"' || byte == b'\\';
+    fn the_word_scan_finds_every_byte_that_is_not_plain_at_every_position() {
+        let plain = |byte: u8| (0x20..0x7f).contains(&byte) && byte != b'"' && byte != b'\\';
+        for byte in 0..=u8::MAX {
             for len in 1..=24 {
                 for at in 0..len {
                     // Neighbours that a carry or borrow could be mistaken for.
-                    for filler in [b'a', 0x21, 0x5d, 0x7f, 0xff] {
+                    for filler in [b'a', 0x20, 0x21, 0x5d, 0x7e, 0x7f, 0xff] {
                         let mut bytes = vec![filler; len];
                         bytes[at] = byte;
                         assert_eq!(
-                            super::needs_escape(&bytes),
-                            escapable,
+                            super::is_plain_ascii(&bytes),
+                            bytes.iter().all(|&b| plain(b)),
                             "byte {byte:#x} at {at} of {len}, filler {filler:#x}"
                         );
                     }
@@ -432,7 +447,7 @@ mod tests {
             for bytes in [vec![byte], vec![b'A', byte, b'B']] {
                 if let Ok(method) = shallot_core::http::Method::from_bytes(&bytes) {
                     assert!(
-                        !super::needs_escape(method.as_str().as_bytes()),
+                        super::is_plain_ascii(method.as_str().as_bytes()),
                         "{bytes:?}"
                     );
                 }
