@@ -9,7 +9,7 @@ MAX_SECONDS="${MAX_SECONDS:-1200}"
 # Longer inputs find little more in these parsers and slow them several times over.
 MAX_LEN="${MAX_LEN:-512}"
 export RUSTC_BOOTSTRAP=1
-targets=(route_match route_pattern query_form cookie_header range_conditional static_path json_body multipart_body accept_encoding forwarded_headers session_cookie sse_event)
+targets=(route_match route_pattern query_form cookie_header range_conditional static_path json_body multipart_body accept_encoding forwarded_headers session_cookie sse_event access_line)
 # TARGETS="a b" runs only those.
 if [ -n "${TARGETS:-}" ]; then read -r -a targets <<< "$TARGETS"; fi
 
@@ -28,6 +28,7 @@ seed forwarded_headers 'for=192.0.2.60;proto=https, for="[2001:db8::1]:80";host=
 seed forwarded_headers '203.0.113.7, 10.0.0.1' 2
 seed session_cookie 'theme=dark; sid=AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA' 1
 seed sse_event 'line 1\r\nline 2\rline 3\n' 1
+seed access_line '/a/b?c=d\nid-42' 1; seed access_line '/x%22y\nq\x22\\\\z' 2
 
 cargo fuzz build -O
 run() {
