@@ -4,7 +4,8 @@
 //! one core is measured on exactly that core.
 //!
 //! Usage: `shallot-bench --server hyper|axum|actix|shallot|shallot-1000 --addr 127.0.0.1:0`
-//! (every name is in `main` and `tokio_server`; `hyper-h2` and `actix-h2c` speak HTTP/2 with
+//! (every name is in `main` and `tokio_server`; `shallot-router` has the router as its only
+//! step; `hyper-h2` and `actix-h2c` speak HTTP/2 with
 //! prior knowledge, axum and shallot both versions on one port; `shallot-10`, `-1000` and
 //! `-10000` have route tables of that size)
 //! Prints `listening on http://ADDR` once ready.
@@ -104,7 +105,7 @@ fn tokio_server(name: &str, addr: &str) {
                     files = files.with_file_cache(shallot::static_files::FileCache::new());
                 }
                 let app = shallot::chain_middleware((files,))
-                .apply(|_req: shallot::Request| async { shallot::HttpError::not_found() });
+                    .apply(|_req: shallot::Request| async { shallot::HttpError::not_found() });
                 let server = shallot::server::Server::from_listener(listener).unwrap();
                 announce(local);
                 server.serve(app).await.unwrap();
@@ -170,7 +171,7 @@ fn tokio_server(name: &str, addr: &str) {
                 server.serve(app).await.unwrap();
             }
             "shallot" | "shallot-10" | "shallot-1000" | "shallot-10000" | "shallot-observed"
-            | "shallot-production" => {
+            | "shallot-production" | "shallot-router" => {
                 let app = match name {
                     "shallot-observed" => shallot_observed(),
                     "shallot-production" => shallot_production(),
@@ -178,6 +179,7 @@ fn tokio_server(name: &str, addr: &str) {
                     "shallot-10" => shallot_app(10 - 4),
                     "shallot-1000" => shallot_app(997),
                     "shallot-10000" => shallot_app(10_000 - 4),
+                    "shallot-router" => shallot_router_only(),
                     _ => shallot_app(0),
                 };
                 let server = shallot::server::Server::from_listener(listener).unwrap();
@@ -487,12 +489,11 @@ fn shallot_production() -> shallot::ChainHandler {
     .apply(shallot_app(0))
 }
 
-/// The 6-step pile with `extra_routes` more routes in its table.
-fn shallot_app(extra_routes: usize) -> shallot::ChainHandler {
-    use shallot::router::{get, wrap_routes, RouterExt};
-    use shallot::{chain_middleware, HttpError, Request};
-
-    let mut routes = vec![
+/// The three measured routes, the same for every shallot server.
+fn shallot_routes() -> Vec<shallot::router::Route> {
+    use shallot::router::{get, RouterExt};
+    use shallot::Request;
+    vec![
         get("/", |_req: Request| async { HELLO }),
         get("/json", |_req: Request| async {
             shallot::json::Json(Message { message: HELLO })
@@ -500,6 +501,23 @@ fn shallot_app(extra_routes: usize) -> shallot::ChainHandler {
         get("/user/{id}", |req: Request| async move {
             format!("user {}", req.param("id").unwrap_or_default())
         }),
+    ]
+}
+
+/// The router as the only step: what the pile costs without its other five.
+fn shallot_router_only() -> shallot::ChainHandler {
+    use shallot::{chain_middleware, HttpError, Request};
+    chain_middleware((shallot::router::wrap_routes(shallot_routes()).unwrap(),))
+        .apply(|_req: Request| async { HttpError::not_found() })
+}
+
+/// The 6-step pile with `extra_routes` more routes in its table.
+fn shallot_app(extra_routes: usize) -> shallot::ChainHandler {
+    use shallot::router::wrap_routes;
+    use shallot::{chain_middleware, HttpError, Request};
+
+    let mut routes = shallot_routes();
+    routes.extend([
         // The showcase's streamed upload: 1 GiB limit, SHA-256 computed as chunks arrive.
         shallot::router::put("/upload/raw", |mut req: Request| async move {
             let mut hasher = Sha256::new();
@@ -512,7 +530,7 @@ fn shallot_app(extra_routes: usize) -> shallot::ChainHandler {
             Ok::<_, HttpError>(shallot::text(upload_summary(bytes, hasher)))
         })
         .with(shallot::wrap_body_limit(1 << 30)),
-    ];
+    ]);
     routes.extend(route_table::extra_routes(extra_routes));
     let static_dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../examples/static");
     chain_middleware((
@@ -538,10 +556,9 @@ async fn ws_bare(listener: tokio::net::TcpListener) {
                 return;
             };
             while let Some(Ok(message)) = socket.next().await {
-                if message.is_text() || message.is_binary() {
-                    if socket.send(message).await.is_err() {
-                        break;
-                    }
+                if (message.is_text() || message.is_binary()) && socket.send(message).await.is_err()
+                {
+                    break;
                 }
             }
         });
