@@ -1,4 +1,5 @@
-use http::header::VARY;
+use bytes::Bytes;
+use http::header::{Entry, VARY};
 use http::{HeaderMap, HeaderValue};
 
 /// Adds `name` to the answer's `Vary`, keeping what is there: the one rule for every
@@ -20,37 +21,41 @@ use http::{HeaderMap, HeaderValue};
 /// assert_eq!(headers["vary"], "Accept-Encoding, Origin");
 /// ```
 pub fn add_vary(headers: &mut HeaderMap, name: &'static str) {
-    let mut listed = false;
-    let mut lines = 0;
-    for value in headers.get_all(VARY) {
-        lines += 1;
-        let Ok(text) = value.to_str() else { continue };
-        for token in text.split(',').map(str::trim) {
-            if token == "*" || token.eq_ignore_ascii_case(name) {
-                listed = true;
-            }
+    // One lookup of the field, whether it is there or not.
+    let mut entry = match headers.entry(VARY) {
+        Entry::Vacant(vacant) => {
+            vacant.insert(HeaderValue::from_static(name));
+            return;
         }
-    }
-    if listed {
+        Entry::Occupied(entry) => entry,
+    };
+    if entry.iter().any(|line| lists(line.as_bytes(), name)) {
         return;
     }
-    if lines == 0 {
-        headers.insert(VARY, HeaderValue::from_static(name));
-        return;
-    }
-    let mut joined = Vec::new();
-    for value in headers.get_all(VARY) {
-        let value = value.as_bytes();
-        if value.iter().all(u8::is_ascii_whitespace) {
-            continue;
-        }
-        joined.extend_from_slice(value);
+    let lines = || {
+        entry
+            .iter()
+            .map(HeaderValue::as_bytes)
+            .filter(|line| !line.iter().all(u8::is_ascii_whitespace))
+    };
+    let mut joined =
+        Vec::with_capacity(lines().map(|line| line.len() + 2).sum::<usize>() + name.len());
+    for line in lines() {
+        joined.extend_from_slice(line);
         joined.extend_from_slice(b", ");
     }
     joined.extend_from_slice(name.as_bytes());
-    if let Ok(value) = HeaderValue::from_bytes(&joined) {
-        headers.insert(VARY, value);
+    if let Ok(value) = HeaderValue::from_maybe_shared(Bytes::from(joined)) {
+        entry.insert(value);
     }
+}
+
+/// Whether a `Vary` line lists `name` (in any case) or `*`.
+fn lists(line: &[u8], name: &str) -> bool {
+    line.split(|&byte| byte == b',').any(|token| {
+        let token = token.trim_ascii();
+        token == b"*" || token.eq_ignore_ascii_case(name.as_bytes())
+    })
 }
 
 #[cfg(test)]
@@ -92,7 +97,25 @@ mod tests {
     }
 
     #[test]
+    fn names_are_found_between_tabs_and_spaces_on_any_line() {
+        assert_eq!(
+            vary_after(&["Cookie", "\tAccept ,\torigin\t"], "Origin"),
+            ["Cookie", "\tAccept ,\torigin\t"]
+        );
+        assert_eq!(
+            vary_after(&["Originx, xOrigin"], "Origin"),
+            ["Originx, xOrigin, Origin"]
+        );
+    }
+
+    #[test]
+    fn blank_lines_are_left_out_of_the_joined_line() {
+        assert_eq!(vary_after(&[" ", "Cookie"], "Origin"), ["Cookie, Origin"]);
+    }
+
+    #[test]
     fn star_is_left_alone() {
         assert_eq!(vary_after(&["*"], "Origin"), ["*"]);
+        assert_eq!(vary_after(&["Cookie", " * "], "Origin"), ["Cookie", " * "]);
     }
 }
