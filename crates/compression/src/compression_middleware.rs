@@ -7,7 +7,7 @@ use shallot_core::http::header::{
 };
 use shallot_core::http::{HeaderMap, HeaderValue, StatusCode};
 use shallot_core::{
-    add_vary, preferred_encoding, Body, BoxFuture, Middleware, Next, Request, Response,
+    add_vary, find_header, preferred_encoding, Body, BoxFuture, Middleware, Next, Request, Response,
 };
 
 use crate::compressed_body::CompressedBody;
@@ -152,8 +152,7 @@ pub fn is_compressible(content_type: &str) -> bool {
 }
 
 fn compressible_answer(headers: &HeaderMap, options: &Options) -> bool {
-    headers
-        .get(CONTENT_TYPE)
+    find_header(headers, &CONTENT_TYPE)
         .and_then(|value| value.to_str().ok())
         .is_some_and(|content_type| (options.compressible)(content_type))
 }
@@ -283,7 +282,7 @@ fn weaken_etag(headers: &mut HeaderMap) {
 
 impl Middleware for CompressionMiddleware {
     fn call(&self, req: Request, next: Next) -> BoxFuture<Response> {
-        let accept_encoding = req.headers().get(ACCEPT_ENCODING).cloned();
+        let accept_encoding = find_header(req.headers(), &ACCEPT_ENCODING).cloned();
         let middleware = self.clone();
         // Started here: the box holds the rest of the chain, not the request.
         let call = next.run(req);

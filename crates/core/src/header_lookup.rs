@@ -1,6 +1,6 @@
-use http::header::{HeaderMap, HeaderName};
+use http::header::{HeaderMap, HeaderName, HeaderValue};
 
-/// How many fields a map may hold for [`has_header`] to compare names one by one rather than
+/// How many fields a map may hold for [`has_header`] and [`find_header`] to compare names one by one rather than
 /// hash: below this a scan is cheaper than `HeaderMap`'s hashed lookup (docs/performance.md).
 const SCAN_UP_TO: usize = 12;
 
@@ -30,11 +30,37 @@ pub fn has_header(headers: &HeaderMap, name: &HeaderName) -> bool {
     }
 }
 
+/// The first value of the field `name` in `headers`: the same answer as [`HeaderMap::get`],
+/// scanning a small map as [`has_header`] does.
+///
+/// # Examples
+///
+/// ```
+/// use shallot_core::find_header;
+/// use shallot_core::http::{header, HeaderMap};
+///
+/// let mut headers = HeaderMap::new();
+/// headers.append(header::ACCEPT, "text/html".parse().unwrap());
+/// headers.append(header::ACCEPT, "*/*".parse().unwrap());
+/// assert_eq!(find_header(&headers, &header::ACCEPT).unwrap(), "text/html");
+/// assert!(find_header(&headers, &header::ORIGIN).is_none());
+/// ```
+#[inline]
+pub fn find_header<'a>(headers: &'a HeaderMap, name: &HeaderName) -> Option<&'a HeaderValue> {
+    if headers.keys_len() <= SCAN_UP_TO {
+        headers
+            .iter()
+            .find_map(|(key, value)| (key == name).then_some(value))
+    } else {
+        headers.get(name)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use http::header::{self, HeaderMap, HeaderName, HeaderValue};
 
-    use super::{has_header, SCAN_UP_TO};
+    use super::{find_header, has_header, SCAN_UP_TO};
 
     #[test]
     fn answers_as_contains_key_on_small_and_large_maps() {
@@ -63,6 +89,7 @@ mod tests {
                     "{name} in {fields} fields"
                 );
                 assert_eq!(headers.contains_key(name), present);
+                assert_eq!(find_header(&headers, name), headers.get(name));
             }
         }
     }

@@ -8,7 +8,8 @@ use shallot_core::http::header::{
 };
 use shallot_core::http::{HeaderName, HeaderValue, Method, StatusCode};
 use shallot_core::{
-    add_vary, status, BoxFuture, HttpError, IntoResponse, Middleware, Next, Request, Response,
+    add_vary, find_header, status, BoxFuture, HttpError, IntoResponse, Middleware, Next, Request,
+    Response,
 };
 
 use crate::policy::{valid_origin, Allowed, Origins};
@@ -308,6 +309,18 @@ fn preflight_method(req: &Request) -> Option<&HeaderValue> {
         .flatten()
 }
 
+/// The preflight's answer when the request is one (`origin` being its `Origin`), else `None`.
+fn preflight_answer(
+    req: &Request,
+    origin: Option<&HeaderValue>,
+    cors: &CorsMiddleware,
+) -> Option<Response> {
+    match (origin, preflight_method(req)) {
+        (Some(origin), Some(method)) => Some(cors.preflight(req, origin, method)),
+        _ => None,
+    }
+}
+
 /// The request, or the preflight's answer when it is one: a preflight (an `OPTIONS` with
 /// both `Origin` and `Access-Control-Request-Method`) is answered here, allowed (204) or
 /// not (403), and goes no further.
@@ -331,9 +344,9 @@ fn preflight_method(req: &Request) -> Option<&HeaderValue> {
 /// ```
 #[allow(clippy::result_large_err)] // the answer is the expected outcome, not a rare error
 pub fn cors_request(req: Request, cors: &CorsMiddleware) -> Result<Request, Response> {
-    match (req.headers().get(ORIGIN), preflight_method(&req)) {
-        (Some(origin), Some(method)) => Err(cors.preflight(&req, origin, method)),
-        _ => Ok(req),
+    match preflight_answer(&req, find_header(req.headers(), &ORIGIN), cors) {
+        Some(answer) => Err(answer),
+        None => Ok(req),
     }
 }
 
@@ -361,6 +374,12 @@ pub fn cors_response(
     origin: Option<&HeaderValue>,
     cors: &CorsMiddleware,
 ) -> Response {
+    write_cors(&mut res, origin, cors);
+    res
+}
+
+/// [`cors_response`] in place: the middleware's answer is not moved through the step.
+fn write_cors(res: &mut Response, origin: Option<&HeaderValue>, cors: &CorsMiddleware) {
     let headers = res.headers_mut();
     if let Some(origin) = origin.filter(|origin| cors.allows_origin(origin)) {
         headers.insert(ACCESS_CONTROL_ALLOW_ORIGIN, cors.allow_origin_value(origin));
@@ -374,20 +393,22 @@ pub fn cors_response(
     if cors.varies_on_origin() {
         add_vary(headers, "Origin");
     }
-    res
 }
 
 impl Middleware for CorsMiddleware {
     fn call(&self, req: Request, next: Next) -> BoxFuture<Response> {
-        let origin = req.headers().get(ORIGIN).cloned();
-        match cors_request(req, self) {
-            Err(answer) => Box::pin(std::future::ready(answer)),
-            Ok(req) => {
-                let cors = self.clone();
-                // Started here: the box holds the rest of the chain, not the request.
-                let call = next.run(req);
-                Box::pin(async move { cors_response(call.await, origin.as_ref(), &cors) })
-            }
+        // `Origin` looked up once, for the preflight and the answer.
+        let origin = find_header(req.headers(), &ORIGIN).cloned();
+        if let Some(answer) = preflight_answer(&req, origin.as_ref(), self) {
+            return Box::pin(std::future::ready(answer));
         }
+        let cors = self.clone();
+        // Started here: the box holds the rest of the chain, not the request.
+        let call = next.run(req);
+        Box::pin(async move {
+            let mut res = call.await;
+            write_cors(&mut res, origin.as_ref(), &cors);
+            res
+        })
     }
 }
