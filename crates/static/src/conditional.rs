@@ -30,20 +30,20 @@ pub enum Precondition {
 /// `If-Unmodified-Since`; then `If-None-Match`, else `If-Modified-Since`. A date that does
 /// not parse is ignored, as the RFC requires.
 pub fn evaluate(headers: &HeaderMap, validators: Validators<'_>) -> Precondition {
-    if let Some(if_match) = header_text(headers, IF_MATCH) {
+    if let Some(if_match) = header_text(headers, &IF_MATCH) {
         if !matches_list(if_match, validators.etag, Comparison::Strong) {
             return Precondition::Failed;
         }
-    } else if let Some(since) = header_date(headers, IF_UNMODIFIED_SINCE) {
+    } else if let Some(since) = header_date(headers, &IF_UNMODIFIED_SINCE) {
         if validators.last_modified > since {
             return Precondition::Failed;
         }
     }
-    if let Some(if_none_match) = header_text(headers, IF_NONE_MATCH) {
+    if let Some(if_none_match) = header_text(headers, &IF_NONE_MATCH) {
         if matches_list(if_none_match, validators.etag, Comparison::Weak) {
             return Precondition::NotModified;
         }
-    } else if let Some(since) = header_date(headers, IF_MODIFIED_SINCE) {
+    } else if let Some(since) = header_date(headers, &IF_MODIFIED_SINCE) {
         if validators.last_modified <= since {
             return Precondition::NotModified;
         }
@@ -55,7 +55,7 @@ pub fn evaluate(headers: &HeaderMap, validators: Validators<'_>) -> Precondition
 /// match of the ETag, or exactly the `Last-Modified` date. Otherwise the whole
 /// representation is sent.
 pub fn if_range_allows(headers: &HeaderMap, validators: Validators<'_>) -> bool {
-    let Some(value) = header_text(headers, IF_RANGE) else {
+    let Some(value) = header_text(headers, &IF_RANGE) else {
         return true;
     };
     let value = value.trim();
@@ -119,11 +119,14 @@ fn for_each_entity_tag<'a>(list: &'a str, mut visit: impl FnMut(bool, &'a str)) 
     }
 }
 
-fn header_text(headers: &HeaderMap, name: shallot_core::http::HeaderName) -> Option<&str> {
-    headers.get(name).and_then(|v| v.to_str().ok())
+fn header_text<'a>(
+    headers: &'a HeaderMap,
+    name: &shallot_core::http::HeaderName,
+) -> Option<&'a str> {
+    shallot_core::find_header(headers, name).and_then(|v| v.to_str().ok())
 }
 
-fn header_date(headers: &HeaderMap, name: shallot_core::http::HeaderName) -> Option<SystemTime> {
+fn header_date(headers: &HeaderMap, name: &shallot_core::http::HeaderName) -> Option<SystemTime> {
     header_text(headers, name).and_then(|v| httpdate::parse_http_date(v.trim()).ok())
 }
 

@@ -185,7 +185,8 @@ async fn respond(
 
     let mut headers = headers.into_owned();
     let head = req.method() == Method::HEAD;
-    let range = match req.headers().get(RANGE).and_then(|v| v.to_str().ok()) {
+    let range = match shallot_core::find_header(req.headers(), &RANGE).and_then(|v| v.to_str().ok())
+    {
         // Range is defined for GET only (RFC 9110 §14.2); HEAD gets the whole length.
         Some(range) if !head && if_range_allows(req.headers(), validators) => {
             parse_range(range, len)

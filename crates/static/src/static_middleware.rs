@@ -203,7 +203,7 @@ impl StaticMiddleware {
         }
         let relative = relative_path(self.under_prefix(req.uri().path())?)?;
         let config = &*self.config;
-        let accept_encoding = req.headers().get(ACCEPT_ENCODING).cloned();
+        let accept_encoding = shallot_core::find_header(req.headers(), &ACCEPT_ENCODING).cloned();
         let Some(cache) = &config.cache else {
             return self
                 .look_up_and_answer(req, relative, accept_encoding)
