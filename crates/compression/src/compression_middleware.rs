@@ -17,6 +17,9 @@ use crate::encoder::{compress_whole, Coding, Encoder, Levels};
 /// ones are compressed in blocks as the client reads them.
 const WHOLE_AT_ONCE: usize = 64 * 1024;
 
+/// `Accept-Encoding` as a `Vary` entry (checked when compiling, not per answer).
+const VARY_ACCEPT_ENCODING: HeaderValue = HeaderValue::from_static("Accept-Encoding");
+
 /// Compresses answers with br, zstd or gzip; see the crate docs.
 pub fn wrap_compression() -> CompressionMiddleware {
     CompressionMiddleware {
@@ -221,7 +224,7 @@ pub fn compression_response(
     if !compressible_answer(res.headers(), &middleware.options) {
         return res;
     }
-    add_vary(res.headers_mut(), "Accept-Encoding");
+    add_vary(res.headers_mut(), VARY_ACCEPT_ENCODING);
     let Some(coding) = chosen_coding(&res, accept_encoding, &middleware.options) else {
         return res;
     };

@@ -17,6 +17,8 @@ use crate::CorsError;
 
 const TRUE: HeaderValue = HeaderValue::from_static("true");
 const ANY: HeaderValue = HeaderValue::from_static("*");
+/// `Origin` as a `Vary` entry (checked when compiling, not per answer).
+const VARY_ORIGIN: HeaderValue = HeaderValue::from_static("Origin");
 
 /// A CORS middleware that allows no origin yet; see the crate docs for the options.
 pub fn wrap_cors() -> CorsMiddleware {
@@ -249,9 +251,15 @@ impl CorsMiddleware {
             HttpError::forbidden().into_response()
         };
         let headers = res.headers_mut();
-        add_vary(headers, "Origin");
-        add_vary(headers, "Access-Control-Request-Method");
-        add_vary(headers, "Access-Control-Request-Headers");
+        add_vary(headers, VARY_ORIGIN);
+        add_vary(
+            headers,
+            HeaderValue::from_static("Access-Control-Request-Method"),
+        );
+        add_vary(
+            headers,
+            HeaderValue::from_static("Access-Control-Request-Headers"),
+        );
         res
     }
 }
@@ -391,7 +399,7 @@ fn write_cors(res: &mut Response, origin: Option<&HeaderValue>, cors: &CorsMiddl
         }
     }
     if cors.varies_on_origin() {
-        add_vary(headers, "Origin");
+        add_vary(headers, VARY_ORIGIN);
     }
 }
 
