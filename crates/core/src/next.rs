@@ -1,6 +1,7 @@
 use std::fmt;
 use std::sync::Arc;
 
+use crate::context::Context;
 use crate::{BoxFuture, Request, Response, SharedHandler, SharedMiddleware};
 
 /// The rest of the chain, and the handler chosen so far.
@@ -39,6 +40,40 @@ impl Next {
     /// Picks another handler for the rest of the chain (the router does this).
     pub fn set_handler(&mut self, handler: SharedHandler) {
         self.chosen = Some(handler);
+    }
+
+    /// Leaves the rest of the chain in the request, for code between this middleware and the
+    /// rest that only passes requests on — a tower layer's service (`shallot-tower`) — to
+    /// [`Next::unpark`] it where the chain goes on. It shares the toolkit's per-request slot,
+    /// so parking costs no allocation. A copy of the request (`Clone` of its extensions) carries
+    /// none.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use shallot_core::{chain_middleware, test, Next, Request};
+    ///
+    /// # #[tokio::main(flavor = "current_thread")] async fn main() {
+    /// let pass_on = |mut req: Request, next: Next| async move {
+    ///     next.park(&mut req);
+    ///     // ... code that knows nothing of the chain hands the request on ...
+    ///     match Next::unpark(&mut req) {
+    ///         Some(next) => next.run(req).await,
+    ///         None => shallot_core::status(shallot_core::http::StatusCode::INTERNAL_SERVER_ERROR),
+    ///     }
+    /// };
+    /// let app = chain_middleware((test::lint(), pass_on)).apply(|_req: Request| async { "on" });
+    /// test::get("/").send(&app).await.assert_body("on");
+    /// # }
+    /// ```
+    pub fn park(self, req: &mut Request) {
+        Context::of_mut(req).parked.0 = Some(self);
+    }
+
+    /// Takes back the rest of the chain [`Next::park`] left in the request; `None` when there
+    /// is none (never parked, or already taken: a second call for one request).
+    pub fn unpark(req: &mut Request) -> Option<Self> {
+        req.extensions_mut().get_mut::<Context>()?.parked.0.take()
     }
 
     /// Runs the rest of the chain, then the handler, and returns its response.

@@ -212,3 +212,21 @@ async fn a_middleware_that_passes_a_request_through_is_skipped_for_it() {
     test::get("/take").send(&app).await.assert_body("ok");
     assert_eq!(*calls.lock().unwrap(), 1);
 }
+
+#[tokio::test]
+async fn a_parked_next_runs_once_and_a_copy_of_the_request_has_none() {
+    let pass_on = |mut req: Request, next: Next| async move {
+        next.park(&mut req);
+        // A layer that copies the request: the copy cannot run the rest of the chain.
+        let mut copy = Request::new(shallot_core::RequestBody::empty());
+        *copy.extensions_mut() = req.extensions().clone();
+        assert!(Next::unpark(&mut copy).is_none());
+        let next = Next::unpark(&mut req).expect("the parked chain");
+        assert!(Next::unpark(&mut req).is_none(), "taken once");
+        next.run(req).await
+    };
+    let app = chain_middleware((test::lint(), pass_on)).apply(|_req: Request| async { "rest" });
+    test::get("/").send(&app).await.assert_body("rest");
+    // A request that never went through the adapter or a park: nothing to take.
+    assert!(Next::unpark(&mut test::get("/").into_request()).is_none());
+}

@@ -66,7 +66,7 @@ where
 {
     fn call(&self, mut req: Request, next: Next) -> BoxFuture<Response> {
         let service = self.service.clone();
-        req.extensions_mut().insert(NextSlot(Some(next)));
+        next.park(&mut req);
         Box::pin(call_service(service, req))
     }
 
@@ -83,16 +83,6 @@ where
 #[derive(Debug, Clone, Copy)]
 pub struct NextService;
 
-/// The continuation of the chain, carried by the request through the layer. A clone is empty:
-/// only the request the middleware handed to the layer can run the rest of the chain.
-struct NextSlot(Option<Next>);
-
-impl Clone for NextSlot {
-    fn clone(&self) -> Self {
-        Self(None)
-    }
-}
-
 impl Service<Request> for NextService {
     type Response = Response;
     type Error = std::convert::Infallible;
@@ -103,11 +93,9 @@ impl Service<Request> for NextService {
     }
 
     fn call(&mut self, mut req: Request) -> Self::Future {
-        let next = req
-            .extensions_mut()
-            .remove::<NextSlot>()
-            .and_then(|slot| slot.0);
-        match next {
+        // Carried by the request through the layer (`Next::park`): a copy of the request has
+        // none, so only the request the middleware handed to the layer runs the rest.
+        match Next::unpark(&mut req) {
             Some(next) => {
                 let run = next.run(req);
                 Box::pin(async move { Ok(run.await) })
