@@ -96,76 +96,77 @@ impl AccessRecord {
     /// assert_eq!(value["request_id"], "r1");
     /// ```
     pub fn line(&self, status: u16, bytes: u64) -> String {
-        let mut line = String::new();
+        let mut line = Vec::new();
         self.write_line(&mut line, status, bytes);
-        line
+        // Always UTF-8 (text copied whole, bytes checked to be ASCII): nothing is replaced.
+        String::from_utf8_lossy(&line).into_owned()
     }
 
     /// Appends [`line`](Self::line)'s text to `line`.
-    fn write_line(&self, line: &mut String, status: u16, bytes: u64) {
+    fn write_line(&self, line: &mut Vec<u8>, status: u16, bytes: u64) {
         // Written by hand rather than through `core::fmt`: the line is built for every
         // request, and `write!` cost ≈ 5,000 instructions of it (docs/performance.md).
         let target = self.target.as_ref().map_or("/", |pq| pq.as_str());
         line.reserve(192 + target.len());
         let mut numbers = itoa::Buffer::new();
-        line.push_str("{\"ts\":\"");
+        line.extend_from_slice(b"{\"ts\":\"");
         write_rfc3339(line, self.arrived);
-        line.push_str("\",\"ip\":");
+        line.extend_from_slice(b"\",\"ip\":");
         match self.ip {
             Some(ip) => {
-                line.push('"');
+                line.push(b'"');
                 push_ip(line, ip);
-                line.push('"');
+                line.push(b'"');
             }
-            None => line.push_str("null"),
+            None => line.extend_from_slice(b"null"),
         }
         // A method is a token (letters, digits and `!#$%&'*+-.^_`|~`): nothing to escape.
-        line.push_str(",\"method\":\"");
-        line.push_str(self.method.as_str());
-        line.push('"');
-        line.push_str(",\"path\":");
+        line.extend_from_slice(b",\"method\":\"");
+        line.extend_from_slice(self.method.as_str().as_bytes());
+        line.push(b'"');
+        line.extend_from_slice(b",\"path\":");
         push_json_string(line, target);
-        line.push_str(",\"status\":");
-        line.push_str(numbers.format(status));
-        line.push_str(",\"bytes\":");
-        line.push_str(numbers.format(bytes));
+        line.extend_from_slice(b",\"status\":");
+        line.extend_from_slice(numbers.format(status).as_bytes());
+        line.extend_from_slice(b",\"bytes\":");
+        line.extend_from_slice(numbers.format(bytes).as_bytes());
         let micros = self.started.elapsed().as_micros();
-        line.push_str(",\"duration_ms\":");
-        line.push_str(numbers.format(micros / 1000));
-        line.push('.');
+        line.extend_from_slice(b",\"duration_ms\":");
+        line.extend_from_slice(numbers.format(micros / 1000).as_bytes());
+        line.push(b'.');
         push_padded(line, (micros % 1000) as u64, 3);
-        line.push_str(",\"request_id\":");
+        line.extend_from_slice(b",\"request_id\":");
         match &self.request_id {
             // The usual id: copied as it is (the same text `to_str` would give, checked once).
             Some(id) if is_plain_ascii(id.as_bytes()) => {
-                line.push('"');
-                line.push_str(std::str::from_utf8(id.as_bytes()).unwrap_or_default());
-                line.push('"');
+                line.push(b'"');
+                line.extend_from_slice(id.as_bytes());
+                line.push(b'"');
             }
             Some(id) => match id.to_str() {
                 Ok(id) => push_json_string(line, id),
-                Err(_) => line.push_str("null"),
+                Err(_) => line.extend_from_slice(b"null"),
             },
-            None => line.push_str("null"),
+            None => line.extend_from_slice(b"null"),
         }
-        line.push('}');
+        line.push(b'}');
     }
 }
 
 /// Writes an address as `Display` does; IPv4, the common case, without `core::fmt`.
-fn push_ip(out: &mut String, ip: std::net::IpAddr) {
+fn push_ip(out: &mut Vec<u8>, ip: std::net::IpAddr) {
     match ip {
         std::net::IpAddr::V4(v4) => {
             let mut numbers = itoa::Buffer::new();
             for (at, octet) in v4.octets().into_iter().enumerate() {
                 if at > 0 {
-                    out.push('.');
+                    out.push(b'.');
                 }
-                out.push_str(numbers.format(octet));
+                out.extend_from_slice(numbers.format(octet).as_bytes());
             }
         }
         std::net::IpAddr::V6(v6) => {
-            use std::fmt::Write as _;
+            use std::io::Write as _;
             let _ = write!(out, "{v6}");
         }
     }
@@ -209,13 +210,13 @@ fn is_plain_ascii(bytes: &[u8]) -> bool {
 
 /// Writes `text` as a JSON string. Bytes that need no escape (all but the quote, the backslash
 /// and the controls) are copied in runs; UTF-8 passes through unchanged.
-fn push_json_string(out: &mut String, text: &str) {
-    out.push('"');
+fn push_json_string(out: &mut Vec<u8>, text: &str) {
+    out.push(b'"');
     let bytes = text.as_bytes();
     if is_plain_ascii(bytes) {
         // The common case (a method, a path, an id): one copy.
-        out.push_str(text);
-        out.push('"');
+        out.extend_from_slice(bytes);
+        out.push(b'"');
         return;
     }
     let mut plain = 0;
@@ -229,20 +230,20 @@ fn push_json_string(out: &mut String, text: &str) {
             0..0x20 => "",
             _ => continue,
         };
-        // `at` is an ASCII byte, so both cuts fall on character boundaries.
-        out.push_str(&text[plain..at]);
+        // `at` is an ASCII byte, so the cuts never split a UTF-8 character.
+        out.extend_from_slice(&bytes[plain..at]);
         if escape.is_empty() {
             const HEX: &[u8; 16] = b"0123456789abcdef";
-            out.push_str("\\u00");
-            out.push(char::from(HEX[usize::from(byte >> 4)]));
-            out.push(char::from(HEX[usize::from(byte & 15)]));
+            out.extend_from_slice(b"\\u00");
+            out.push(HEX[usize::from(byte >> 4)]);
+            out.push(HEX[usize::from(byte & 15)]);
         } else {
-            out.push_str(escape);
+            out.extend_from_slice(escape.as_bytes());
         }
         plain = at + 1;
     }
-    out.push_str(&text[plain..]);
-    out.push('"');
+    out.extend_from_slice(&bytes[plain..]);
+    out.push(b'"');
 }
 
 impl Middleware for AccessLogMiddleware {
@@ -346,12 +347,12 @@ pin_project_lite::pin_project! {
 fn write_line(pending: &mut Option<Pending>, bytes: u64) {
     thread_local! {
         /// Each line is built here and copied into the writer's buffer: no allocation.
-        static LINE: std::cell::RefCell<String> = const { std::cell::RefCell::new(String::new()) };
+        static LINE: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
     }
     let Some(pending) = pending.take() else {
         return;
     };
-    let write = |line: &mut String| {
+    let write = |line: &mut Vec<u8>| {
         line.clear();
         pending.record.write_line(line, pending.status, bytes);
         pending.writer.write(line);
@@ -359,7 +360,7 @@ fn write_line(pending: &mut Option<Pending>, bytes: u64) {
     // A body dropped while its thread is exiting may find the buffer gone: a fresh one then.
     let reused = LINE.try_with(|cell| cell.try_borrow_mut().map(|mut line| write(&mut line)));
     if !matches!(reused, Ok(Ok(()))) {
-        write(&mut String::new());
+        write(&mut Vec::new());
     }
 }
 
@@ -412,9 +413,9 @@ mod tests {
             "2001:db8::8:1",
         ] {
             let ip: std::net::IpAddr = ip.parse().unwrap();
-            let mut out = String::new();
+            let mut out = Vec::new();
             push_ip(&mut out, ip);
-            assert_eq!(out, ip.to_string());
+            assert_eq!(String::from_utf8(out).unwrap(), ip.to_string());
         }
     }
 
@@ -465,8 +466,9 @@ mod tests {
             "\u{1}\u{1f}",
             "é ☃ 𝄞",
         ] {
-            let mut out = String::new();
+            let mut out = Vec::new();
             push_json_string(&mut out, text);
+            let out = String::from_utf8(out).expect("UTF-8");
             let back: String = serde_json::from_str(&out).expect("valid JSON");
             assert_eq!(back, text, "{out}");
         }

@@ -109,7 +109,7 @@ impl LogWriter {
     }
 
     /// Adds one line (without its newline); never blocks on the output.
-    pub(crate) fn write(&self, line: &str) {
+    pub(crate) fn write(&self, line: &[u8]) {
         let shared = &self.handle.shared;
         let mut state = shared.state();
         if state.pending.len() + line.len() + 1 > MAX_PENDING_BYTES {
@@ -117,7 +117,7 @@ impl LogWriter {
             state.unreported += 1;
             return;
         }
-        state.pending.extend_from_slice(line.as_bytes());
+        state.pending.extend_from_slice(line);
         state.pending.push(b'\n');
         if std::mem::take(&mut state.writer_asleep) {
             drop(state);
@@ -302,9 +302,9 @@ mod tests {
             ..
         } = gated();
         let other = writer.clone();
-        writer.write("one");
+        writer.write(b"one");
         drop(writer);
-        other.write("two");
+        other.write(b"two");
         drop(other);
         for _ in 0..4 {
             let _ = open.send(());
@@ -324,7 +324,7 @@ mod tests {
             written,
             finished,
         } = gated();
-        writer.write("first");
+        writer.write(b"first");
         // The thread has taken "first" and is blocked writing it: what follows piles up.
         entered
             .recv_timeout(Duration::from_secs(30))
@@ -332,7 +332,7 @@ mod tests {
         let line = "x".repeat(1023);
         let fit = MAX_PENDING_BYTES / 1024;
         for _ in 0..fit + 10 {
-            writer.write(&line);
+            writer.write(line.as_bytes());
         }
         let dropped = writer.dropped();
         assert_eq!(dropped, 10);
@@ -362,7 +362,7 @@ mod tests {
     fn flush_waits_for_the_lines_before_it() {
         let (writer, lines) = LogWriter::in_memory();
         for i in 0..100 {
-            writer.write(&format!("line {i}"));
+            writer.write(format!("line {i}").as_bytes());
         }
         assert!(writer.flush(Duration::from_secs(30)));
         assert_eq!(lines.lines().len(), 100);

@@ -2,11 +2,11 @@ use std::cell::RefCell;
 use std::time::{SystemTime, UNIX_EPOCH};
 
 /// Writes `at` as an RFC 3339 UTC timestamp with milliseconds: `2026-12-02T14:40:18.123Z`.
-pub(crate) fn write_rfc3339(out: &mut String, at: SystemTime) {
+pub(crate) fn write_rfc3339(out: &mut Vec<u8>, at: SystemTime) {
     thread_local! {
         /// The last second written on this thread, as `2026-12-02T14:40:18.`: most lines
         /// share their second with the one before.
-        static SECOND: RefCell<(u64, String)> = const { RefCell::new((u64::MAX, String::new())) };
+        static SECOND: RefCell<(u64, Vec<u8>)> = const { RefCell::new((u64::MAX, Vec::new())) };
     }
     let since = at.duration_since(UNIX_EPOCH).unwrap_or_default();
     let secs = since.as_secs();
@@ -18,7 +18,7 @@ pub(crate) fn write_rfc3339(out: &mut String, at: SystemTime) {
             write_second(text, secs);
             *second = secs;
         }
-        out.push_str(text);
+        out.extend_from_slice(text);
         Some(())
     });
     if !matches!(cached, Ok(Some(()))) {
@@ -26,20 +26,20 @@ pub(crate) fn write_rfc3339(out: &mut String, at: SystemTime) {
         write_second(out, secs);
     }
     push_padded(out, u64::from(since.subsec_millis()), 3);
-    out.push('Z');
+    out.push(b'Z');
 }
 
 /// `secs` since the epoch as `YYYY-MM-DDTHH:MM:SS.`, UTC.
-fn write_second(out: &mut String, secs: u64) {
+fn write_second(out: &mut Vec<u8>, secs: u64) {
     let (year, month, day) = civil_from_days(secs / 86_400);
     let of_day = secs % 86_400;
     let parts = [
-        (year, 4, '-'),
-        (month, 2, '-'),
-        (day, 2, 'T'),
-        (of_day / 3600, 2, ':'),
-        (of_day / 60 % 60, 2, ':'),
-        (of_day % 60, 2, '.'),
+        (year, 4, b'-'),
+        (month, 2, b'-'),
+        (day, 2, b'T'),
+        (of_day / 3600, 2, b':'),
+        (of_day / 60 % 60, 2, b':'),
+        (of_day % 60, 2, b'.'),
     ];
     for (value, width, after) in parts {
         push_padded(out, value, width);
@@ -48,13 +48,13 @@ fn write_second(out: &mut String, secs: u64) {
 }
 
 /// Writes `value` in decimal, zero-padded to `width` digits (more digits if it needs them).
-pub(crate) fn push_padded(out: &mut String, value: u64, width: usize) {
+pub(crate) fn push_padded(out: &mut Vec<u8>, value: u64, width: usize) {
     let mut numbers = itoa::Buffer::new();
     let digits = numbers.format(value);
     for _ in digits.len()..width {
-        out.push('0');
+        out.push(b'0');
     }
-    out.push_str(digits);
+    out.extend_from_slice(digits.as_bytes());
 }
 
 fn civil_from_days(days: u64) -> (u64, u64, u64) {
@@ -77,12 +77,12 @@ mod tests {
     use super::*;
 
     fn at(secs: u64, millis: u64) -> String {
-        let mut out = String::new();
+        let mut out = Vec::new();
         write_rfc3339(
             &mut out,
             UNIX_EPOCH + Duration::from_secs(secs) + Duration::from_millis(millis),
         );
-        out
+        String::from_utf8(out).unwrap()
     }
 
     #[test]
