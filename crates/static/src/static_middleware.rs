@@ -242,19 +242,18 @@ impl StaticMiddleware {
             forget();
             return None;
         };
+        let headers = self.file_headers(&named, encoding);
         let content = match content {
-            Some(Ok(bytes)) => Some(bytes),
+            Some(Ok(bytes)) => bytes,
             Some(Err(_)) => {
                 forget();
                 return Some(vanished_file());
             }
-            None => None,
-        };
-        let headers = self.file_headers(&named, encoding);
-        let Some(content) = content else {
-            // Too big to read whole: streamed, and not kept.
-            forget();
-            return Some(answer(req, file, None, headers, self.answer_options()).await);
+            None => {
+                // Too big to read whole: streamed, and not kept.
+                forget();
+                return Some(answer(req, file, None, headers, self.answer_options()).await);
+            }
         };
         let head = FileHead::new(
             &file.metadata,
