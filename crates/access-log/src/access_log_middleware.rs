@@ -13,7 +13,7 @@ use shallot_core::{
 use shallot_request_id::RequestIdExt;
 use tracing::Instrument as _;
 
-use crate::timestamp::{push_padded, write_rfc3339};
+use crate::timestamp::{push_three_digits, write_rfc3339};
 use crate::LogWriter;
 
 /// Logs every answered request as one JSON line to standard error, and opens a `tracing`
@@ -127,14 +127,20 @@ impl AccessRecord {
         line.extend_from_slice(b",\"path\":");
         push_json_string(line, target);
         line.extend_from_slice(b",\"status\":");
-        line.extend_from_slice(numbers.format(status).as_bytes());
+        if (100..1000).contains(&status) {
+            // Every status `http` can hold: three digits, no leading zero.
+            push_three_digits(line, u32::from(status));
+        } else {
+            line.extend_from_slice(numbers.format(status).as_bytes());
+        }
         line.extend_from_slice(b",\"bytes\":");
         line.extend_from_slice(numbers.format(bytes).as_bytes());
-        let micros = self.started.elapsed().as_micros();
+        // In `u64` (585,000 years of microseconds): `u128` division is a library call.
+        let micros = u64::try_from(self.started.elapsed().as_micros()).unwrap_or(u64::MAX);
         line.extend_from_slice(b",\"duration_ms\":");
         line.extend_from_slice(numbers.format(micros / 1000).as_bytes());
         line.push(b'.');
-        push_padded(line, (micros % 1000) as u64, 3);
+        push_three_digits(line, (micros % 1000) as u32);
         line.extend_from_slice(b",\"request_id\":");
         match &self.request_id {
             // The usual id: copied as it is (the same text `to_str` would give, checked once).
@@ -157,13 +163,26 @@ impl AccessRecord {
 fn push_ip(out: &mut Vec<u8>, ip: std::net::IpAddr) {
     match ip {
         std::net::IpAddr::V4(v4) => {
-            let mut numbers = itoa::Buffer::new();
+            // At most `255.255.255.255`: written on the stack, copied once.
+            let mut text = [0; 15];
+            let mut len = 0;
             for (at, octet) in v4.octets().into_iter().enumerate() {
                 if at > 0 {
-                    out.push(b'.');
+                    text[len] = b'.';
+                    len += 1;
                 }
-                out.extend_from_slice(numbers.format(octet).as_bytes());
+                if octet >= 100 {
+                    text[len] = b'0' + octet / 100;
+                    len += 1;
+                }
+                if octet >= 10 {
+                    text[len] = b'0' + octet / 10 % 10;
+                    len += 1;
+                }
+                text[len] = b'0' + octet % 10;
+                len += 1;
             }
+            out.extend_from_slice(&text[..len]);
         }
         std::net::IpAddr::V6(v6) => {
             use std::io::Write as _;
@@ -407,18 +426,42 @@ mod tests {
     use super::{push_ip, push_json_string};
 
     #[test]
+    fn any_status_and_byte_count_is_a_json_number() {
+        let req = shallot_core::test::get("/").into_request();
+        let record = super::AccessRecord::of(&req);
+        for status in [0, 5, 42, 99, 100, 200, 404, 999, 1000, u16::MAX] {
+            for bytes in [0, 9, 1000, u64::MAX] {
+                let line = record.line(status, bytes);
+                let value: serde_json::Value = serde_json::from_str(&line).expect(&line);
+                assert_eq!(value["status"], status, "{line}");
+                assert_eq!(value["bytes"], bytes, "{line}");
+                let duration = value["duration_ms"].as_f64().expect(&line);
+                assert!((0.0..60_000.0).contains(&duration), "{line}");
+            }
+        }
+    }
+
+    #[test]
     fn addresses_read_as_display_writes_them() {
         for ip in [
             "127.0.0.1",
             "0.0.0.0",
             "255.255.255.255",
             "10.20.3.4",
+            "9.99.100.109",
+            "200.110.101.90",
             "::1",
             "2001:db8::8:1",
         ] {
             let ip: std::net::IpAddr = ip.parse().unwrap();
             let mut out = Vec::new();
             push_ip(&mut out, ip);
+            assert_eq!(String::from_utf8(out).unwrap(), ip.to_string());
+        }
+        for octet in 0..=u8::MAX {
+            let ip = std::net::Ipv4Addr::new(octet, u8::MAX - octet, octet / 2, octet % 10);
+            let mut out = Vec::new();
+            push_ip(&mut out, ip.into());
             assert_eq!(String::from_utf8(out).unwrap(), ip.to_string());
         }
     }

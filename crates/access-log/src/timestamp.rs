@@ -25,7 +25,7 @@ pub(crate) fn write_rfc3339(out: &mut Vec<u8>, at: SystemTime) {
         // The thread is exiting (its cache is gone): written afresh.
         write_second(out, secs);
     }
-    push_padded(out, u64::from(since.subsec_millis()), 3);
+    push_three_digits(out, since.subsec_millis());
     out.push(b'Z');
 }
 
@@ -45,6 +45,23 @@ fn write_second(out: &mut Vec<u8>, secs: u64) {
         push_padded(out, value, width);
         out.push(after);
     }
+}
+
+/// Writes `value` (below 1,000: milliseconds, a status code) as exactly three decimal digits,
+/// zero-padded; a larger value as all its digits. Without `itoa`'s buffer and copy: two of these
+/// are on every access line, three with the status.
+pub(crate) fn push_three_digits(out: &mut Vec<u8>, value: u32) {
+    if value >= 1000 {
+        push_padded(out, u64::from(value), 3);
+        return;
+    }
+    // `value < 1000`, so each quotient is a single digit.
+    let digit = |d: u32| b'0' + d as u8;
+    out.extend_from_slice(&[
+        digit(value / 100),
+        digit(value / 10 % 10),
+        digit(value % 10),
+    ]);
 }
 
 /// Writes `value` in decimal, zero-padded to `width` digits (more digits if it needs them).
@@ -90,6 +107,28 @@ mod tests {
         assert_eq!(at(1_545_335_438, 505), "2018-12-20T19:50:38.505Z");
         assert_eq!(at(1_545_335_438, 7), "2018-12-20T19:50:38.007Z");
         assert_eq!(at(1_545_335_439, 0), "2018-12-20T19:50:39.000Z");
+    }
+
+    #[test]
+    fn three_digits_are_padded_and_larger_values_kept_whole() {
+        for (value, text) in [
+            (0, "000"),
+            (7, "007"),
+            (42, "042"),
+            (100, "100"),
+            (999, "999"),
+            (1000, "1000"),
+            (65_535, "65535"),
+        ] {
+            let mut out = b"x".to_vec();
+            push_three_digits(&mut out, value);
+            assert_eq!(out, format!("x{text}").as_bytes(), "{value}");
+        }
+        for value in 0..1000 {
+            let mut out = Vec::new();
+            push_three_digits(&mut out, value);
+            assert_eq!(out, format!("{value:03}").as_bytes());
+        }
     }
 
     #[test]
