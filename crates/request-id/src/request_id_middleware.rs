@@ -111,19 +111,29 @@ pub fn request_id_response(
     id: &HeaderValue,
     middleware: &RequestIdMiddleware,
 ) -> Response {
-    res.headers_mut()
-        .insert(middleware.header.clone(), id.clone());
+    put_id(&mut res, middleware.header.clone(), id.clone());
     res
+}
+
+/// Gives the answer the id in `header`, in place (the step's future does not move the answer
+/// through a call).
+fn put_id(res: &mut Response, header: HeaderName, id: HeaderValue) {
+    res.headers_mut().insert(header, id);
 }
 
 impl Middleware for RequestIdMiddleware {
     fn call(&self, mut req: Request, next: Next) -> BoxFuture<Response> {
         let id = set_request_id(&mut req, self);
-        let middleware = self.clone();
+        // Only a header of the user's own is cloned into the future; the default is a constant.
+        let header = (self.header != X_REQUEST_ID).then(|| self.header.clone());
         // The rest of the chain is started here, so the boxed future holds it and not the
         // request (a smaller box, one copy of the request fewer).
         let call = next.run(req);
-        Box::pin(async move { request_id_response(call.await, &id, &middleware) })
+        Box::pin(async move {
+            let mut res = call.await;
+            put_id(&mut res, header.unwrap_or(X_REQUEST_ID), id);
+            res
+        })
     }
 }
 

@@ -115,6 +115,11 @@ async fn with_another_header_readers_find_the_id_there_and_not_the_clients_x_req
         .await;
     let id = res.header("x-correlation-id").expect("an id").to_owned();
     assert_ne!(id, "spoofed");
+    assert_eq!(
+        res.header("x-request-id"),
+        None,
+        "the answer's id is in the chosen header only"
+    );
     res.assert_header("x-seen-by-later", &id).assert_body(&id);
 
     test::get("/")
