@@ -10,7 +10,9 @@ file (200), the same file with its ETag in If-None-Match (304), and with --big a
 (throughput; the file is created once in the folder and kept for later runs).
 
 Usage: python3 bench/static_nginx.py [--rounds 3] [--duration 5] [--connections 64] [--big]
+                                     [--only-big] [--servers shallot,nginx,...]
                                      [--binary PATH]  (an older commit's bench binary, to compare)
+The 1 GiB file runs three times --duration, on 4 connections.
 Needs: nginx, wrk, taskset (apt-get install nginx wrk util-linux); installs nothing itself.
 """
 
@@ -31,6 +33,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 BINARY = os.path.join(HERE, "target", "release", "shallot-bench")
 TICKS = os.sysconf("SC_CLK_TCK")
 FOLDER = os.path.join(tempfile.gettempdir(), "shallot-bench-static")
+SERVERS = ["shallot", "shallot-inline", "shallot-cached", "nginx", "nginx-cached"]
 
 
 def need(tool, package):
@@ -174,6 +177,8 @@ def wrk(url, duration, connections, header=None):
         command + [url], capture_output=True, text=True, check=True, timeout=duration + 60
     ).stdout
     requests = int(re.search(r"(\d+) requests in", out).group(1))
+    if requests == 0:
+        sys.exit(f"{url}: no request completed\n{out}")
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
     transfer = re.search(r"Transfer/sec:\s+([\d.]+)(B|KB|MB|GB)", out)
     bytes_per_s = float(transfer.group(1)) * {"B": 1, "KB": 1e3, "MB": 1e6, "GB": 1e9}[transfer.group(2)]
@@ -189,6 +194,9 @@ def main():
     parser.add_argument("--connections", type=int, default=64)
     parser.add_argument("--big", action="store_true", help="also a 1 GiB file (throughput)")
     parser.add_argument("--binary", default=BINARY)
+    parser.add_argument("--servers", default=",".join(SERVERS),
+                        help="a comma-separated subset of " + ", ".join(SERVERS))
+    parser.add_argument("--only-big", action="store_true", help="only the 1 GiB file")
     args = parser.parse_args()
     for tool, package in [("nginx", "nginx"), ("wrk", "wrk"), ("taskset", "util-linux")]:
         need(tool, package)
@@ -198,8 +206,14 @@ def main():
     if not os.path.exists(small):
         with open(small, "wb") as f:
             f.write(os.urandom(4096))
-    cases = [("4 KiB", "/static/4k.bin", False), ("4 KiB, 304", "/static/4k.bin", True)]
-    if args.big:
+    servers = args.servers.split(",")
+    unknown = set(servers) - set(SERVERS)
+    if unknown:
+        sys.exit(f"unknown servers: {', '.join(sorted(unknown))} (known: {', '.join(SERVERS)})")
+    cases = [] if args.only_big else [
+        ("4 KiB", "/static/4k.bin", False), ("4 KiB, 304", "/static/4k.bin", True)
+    ]
+    if args.big or args.only_big:
         big = os.path.join(FOLDER, "1g.bin")
         if not os.path.exists(big):
             with open(big, "wb") as f:
@@ -209,40 +223,54 @@ def main():
 
     results = {}  # (server, case) -> list of (cpu_us, rps, bytes_per_s)
     for round_no in range(args.rounds):
-        order = [
-            lambda: Shallot(args.binary),
-            lambda: Shallot(args.binary, "inline"),
-            lambda: Shallot(args.binary, "cached"),
-            Nginx,
-            lambda: Nginx(cached=True),
-        ]
+        starts = {
+            "shallot": lambda: Shallot(args.binary),
+            "shallot-inline": lambda: Shallot(args.binary, "inline"),
+            "shallot-cached": lambda: Shallot(args.binary, "cached"),
+            "nginx": Nginx,
+            "nginx-cached": lambda: Nginx(cached=True),
+        }
+        order = [starts[name] for name in servers]
         random.shuffle(order)
         for start in order:
             server = start()
             try:
                 for case, path, conditional in cases:
                     header = f"If-None-Match: {etag_of(server.addr, path)}" if conditional else None
-                    connections = 4 if case == "1 GiB" else args.connections
+                    # The big file: 4 connections, and three times as long, so that each
+                    # completes several 1 GiB answers even at a few hundred MB/s.
+                    big_case = case == "1 GiB"
+                    connections = 4 if big_case else args.connections
+                    duration = args.duration * 3 if big_case else args.duration
                     before = server.cpu()
-                    requests, rps, bps = wrk(f"http://{server.addr}{path}", args.duration, connections, header)
+                    requests, rps, bps = wrk(f"http://{server.addr}{path}", duration, connections, header)
                     cpu = server.cpu() - before
-                    results.setdefault((server.name, case), []).append((cpu / requests * 1e6, rps, bps))
+                    # µs per request; for the big file, of which a run completes only a few
+                    # answers, µs per MiB sent (what wrk read in the run).
+                    per = bps * duration / 2**20 if big_case else requests
+                    results.setdefault((server.name, case), []).append((cpu / per * 1e6, rps, bps))
             finally:
                 server.stop()
         print(f"round {round_no + 1}/{args.rounds} done", file=sys.stderr)
 
-    print(f"\n{args.rounds} rounds × {args.duration} s, {args.connections} connections (4 for 1 GiB), "
+    print(f"\n{args.rounds} rounds × {args.duration} s ({args.duration * 3} s for 1 GiB), "
+          f"{args.connections} connections (4 for 1 GiB), "
           "server on core 0, wrk on core 1; medians\n")
-    print("| case | server | CPU µs/req | req/s | MB/s | req/s × nginx |")
+    print("| case | server | CPU µs/req (per MiB for 1 GiB) | req/s | MB/s | × nginx (req/s; MB/s for 1 GiB) |")
     print("|---|---|---|---|---|---|")
     for case, _, _ in cases:
-        for name in ["shallot", "shallot-inline", "shallot-cached", "nginx", "nginx-cached"]:
+        # Requests per second for the small file, bytes per second for the big one (a few
+        # 1 GiB answers complete in a run; the bytes are what the bar is about).
+        measure = 2 if case == "1 GiB" else 1
+        for name in servers:
             runs = results[(name, case)]
             cpu = statistics.median(r[0] for r in runs)
             rps = statistics.median(r[1] for r in runs)
             mbs = statistics.median(r[2] for r in runs) / 1e6
-            ratios = [s[1] / n[1] for s, n in zip(runs, results[("nginx", case)])]
-            ratio = f"{statistics.median(ratios):.2f}"
+            ratio = "–"
+            if ("nginx", case) in results:
+                ratios = [s[measure] / n[measure] for s, n in zip(runs, results[("nginx", case)])]
+                ratio = f"{statistics.median(ratios):.2f}"
             print(f"| {case} | {name} | {cpu:.1f} | {rps:,.0f} | {mbs:,.0f} | {ratio} |")
 
 

@@ -227,6 +227,8 @@ async fn a_file_over_64_mib_streams_with_bounded_server_memory_even_when_the_cli
     }
     let after = rss_kib(pid);
     std::fs::remove_dir_all(&folder).unwrap();
+    // The figures crates/static/README.md quotes (`--nocapture` shows them).
+    eprintln!("resident KiB: baseline {baseline}, stalled {stalled}, after {after}");
 
     assert!(
         received > size,

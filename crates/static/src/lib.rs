@@ -92,6 +92,7 @@ mod conditional;
 mod error;
 mod file_answer;
 mod file_cache;
+mod file_chunks;
 mod resolve;
 mod safe_path;
 mod static_middleware;

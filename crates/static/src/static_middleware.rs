@@ -20,7 +20,7 @@ use crate::{Error, FileCache};
 /// hash in the ETag); larger ones are streamed.
 pub const WHOLE_READ_LIMIT: u64 = 1024 * 1024;
 /// The size of each chunk read from a streamed file.
-pub const CHUNK_SIZE: usize = 64 * 1024;
+pub const CHUNK_SIZE: usize = 256 * 1024;
 
 /// What happens to a request under the prefix that finds no file.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
