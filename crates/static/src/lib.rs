@@ -50,7 +50,8 @@
 //! | precompressed on, `file.br` / `file.gz` present and accepted | that file, `Content-Encoding`, `Vary: accept-encoding` |
 //!
 //! Files up to 1 MiB are read whole (their ETag includes a content hash); larger ones are
-//! streamed in 64 KiB chunks as the client reads, with their length known up front.
+//! streamed in 256 KiB chunks ([`CHUNK_SIZE`]) as the client reads, with their length known up
+//! front.
 //!
 //! # Threat model
 //!
