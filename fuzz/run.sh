@@ -28,7 +28,10 @@ seed forwarded_headers 'for=192.0.2.60;proto=https, for="[2001:db8::1]:80";host=
 seed forwarded_headers '203.0.113.7, 10.0.0.1' 2
 seed session_cookie 'theme=dark; sid=AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA' 1
 seed sse_event 'line 1\r\nline 2\rline 3\n' 1
-seed access_line '/a/b?c=d\nid-42' 1; seed access_line '/x%22y\nq\x22\\\\z' 2
+# access_line: status (2 bytes, LE), byte count (8), family (1: even IPv4, odd IPv6), address (16).
+v4_200='\xc8\x00\x07\x00\x00\x00\x00\x00\x00\x00\x00\x7f\x00\x00\x01\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00'
+v6_404='\x94\x01\xff\xff\x00\x00\x00\x00\x00\x00\x01\x20\x01\x0d\xb8\x00\x00\x00\x00\x00\x00\x00\x00\x00\x08\x00\x01'
+seed access_line "$v4_200/a/b?c=d\nid-42" 1; seed access_line "$v6_404/x%22y\nq\x22\\\\z" 2
 
 cargo fuzz build -O
 run() {
