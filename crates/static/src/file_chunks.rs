@@ -68,6 +68,11 @@ impl FileChunks {
 }
 
 /// Up to `want` bytes of `file` into a new buffer (without zeroing it first).
+///
+/// `read_to_end` on a `Take` reads into the spare capacity in growing steps (8 KiB, doubling:
+/// six `read` calls for 256 KiB); zeroing the buffer for a single `read_exact` measured dearer
+/// (user CPU per 1 GiB download 0.040–0.057 s against 0.027–0.032 s, the kernel's share the
+/// same), and safe code has no way to hand `read` uninitialised memory.
 fn read_chunk(file: &mut File, seek: Option<u64>, want: u64) -> io::Result<Vec<u8>> {
     if let Some(start) = seek.filter(|&start| start > 0) {
         file.seek(SeekFrom::Start(start))?;
