@@ -67,7 +67,8 @@ impl FileChunks {
     }
 }
 
-/// Up to `want` bytes of `file` into a new buffer (without zeroing it first).
+/// The next `want` bytes of `file` in a new buffer (not zeroed first); an error when the file
+/// ends before them.
 ///
 /// `read_to_end` on a `Take` reads into the spare capacity in growing steps (8 KiB, doubling:
 /// six `read` calls for 256 KiB); zeroing the buffer for a single `read_exact` measured dearer
