@@ -1,7 +1,8 @@
 use http::header::{HeaderMap, HeaderName, HeaderValue};
 
-/// How many fields a map may hold for [`has_header`] and [`find_header`] to compare names one by one rather than
-/// hash: below this a scan is cheaper than `HeaderMap`'s hashed lookup (docs/performance.md).
+/// How many fields a map may hold for [`has_header`] and [`find_header`] to compare names one
+/// by one rather than hash: below this a scan is cheaper than `HeaderMap`'s hashed lookup
+/// (docs/performance.md).
 const SCAN_UP_TO: usize = 12;
 
 /// Whether `headers` has a field named `name`: the same answer as

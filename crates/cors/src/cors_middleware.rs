@@ -17,8 +17,12 @@ use crate::CorsError;
 
 const TRUE: HeaderValue = HeaderValue::from_static("true");
 const ANY: HeaderValue = HeaderValue::from_static("*");
-/// `Origin` as a `Vary` entry (checked when compiling, not per answer).
+/// `Vary` entries, checked when compiling rather than on every answer: `Origin` on every
+/// answer that depends on it, the two request headers on preflight answers.
 const VARY_ORIGIN: HeaderValue = HeaderValue::from_static("Origin");
+const VARY_REQUEST_METHOD: HeaderValue = HeaderValue::from_static("Access-Control-Request-Method");
+const VARY_REQUEST_HEADERS: HeaderValue =
+    HeaderValue::from_static("Access-Control-Request-Headers");
 
 /// A CORS middleware that allows no origin yet; see the crate docs for the options.
 pub fn wrap_cors() -> CorsMiddleware {
@@ -252,14 +256,8 @@ impl CorsMiddleware {
         };
         let headers = res.headers_mut();
         add_vary(headers, VARY_ORIGIN);
-        add_vary(
-            headers,
-            HeaderValue::from_static("Access-Control-Request-Method"),
-        );
-        add_vary(
-            headers,
-            HeaderValue::from_static("Access-Control-Request-Headers"),
-        );
+        add_vary(headers, VARY_REQUEST_METHOD);
+        add_vary(headers, VARY_REQUEST_HEADERS);
         res
     }
 }
