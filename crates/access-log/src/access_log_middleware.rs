@@ -13,7 +13,7 @@ use shallot_core::{
 use shallot_request_id::RequestIdExt;
 use tracing::Instrument as _;
 
-use crate::timestamp::{push_three_digits, write_rfc3339};
+use crate::timestamp::{push_three_digits, wall_clock_at, write_rfc3339};
 use crate::LogWriter;
 
 /// Logs every answered request as one JSON line to standard error, and opens a `tracing`
@@ -67,9 +67,10 @@ impl AccessRecord {
     /// Notes the request as it arrives: the time, the client (as [`ConnectionInfo`]
     /// understands it), the method, the target as sent and the request id.
     pub fn of(req: &Request) -> Self {
+        let started = Instant::now();
         Self {
-            arrived: SystemTime::now(),
-            started: Instant::now(),
+            arrived: wall_clock_at(started),
+            started,
             ip: ConnectionInfo::of(req).map(ConnectionInfo::client_ip),
             method: req.method().clone(),
             target: req.uri().path_and_query().cloned(),
