@@ -1,8 +1,8 @@
 use http::header::{HeaderMap, HeaderName, HeaderValue};
 
-/// How many fields a map may hold for [`has_header`] and [`find_header`] to compare names one
-/// by one rather than hash: below this a scan is cheaper than `HeaderMap`'s hashed lookup
-/// (docs/performance.md).
+/// How many fields a map may hold for [`has_header`], [`find_header`] and [`find_only_header`]
+/// to compare names one by one rather than hash: below this a scan is cheaper than
+/// `HeaderMap`'s hashed lookup (docs/performance.md).
 const SCAN_UP_TO: usize = 12;
 
 /// Whether `headers` has a field named `name`: the same answer as
@@ -57,11 +57,48 @@ pub fn find_header<'a>(headers: &'a HeaderMap, name: &HeaderName) -> Option<&'a 
     }
 }
 
+/// The value of the field `name` when `headers` holds exactly one field of that name; `None`
+/// when it is missing or repeated (a repeated field that must be single, such as a request id,
+/// is not to be trusted in either copy). Scans a small map as [`has_header`] does.
+///
+/// # Examples
+///
+/// ```
+/// use shallot_core::find_only_header;
+/// use shallot_core::http::{HeaderMap, HeaderName};
+///
+/// let id = HeaderName::from_static("x-request-id");
+/// let mut headers = HeaderMap::new();
+/// assert_eq!(find_only_header(&headers, &id), None);
+/// headers.append(id.clone(), "a".parse().unwrap());
+/// assert_eq!(find_only_header(&headers, &id).unwrap(), "a");
+/// headers.append(id.clone(), "b".parse().unwrap());
+/// assert_eq!(find_only_header(&headers, &id), None);
+/// ```
+#[inline]
+pub fn find_only_header<'a>(headers: &'a HeaderMap, name: &HeaderName) -> Option<&'a HeaderValue> {
+    fn single<T>(mut items: impl Iterator<Item = T>) -> Option<T> {
+        match (items.next(), items.next()) {
+            (Some(item), None) => Some(item),
+            _ => None,
+        }
+    }
+    if headers.keys_len() <= SCAN_UP_TO {
+        single(
+            headers
+                .iter()
+                .filter_map(|(key, value)| (key == name).then_some(value)),
+        )
+    } else {
+        single(headers.get_all(name).iter())
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use http::header::{self, HeaderMap, HeaderName, HeaderValue};
 
-    use super::{find_header, has_header, SCAN_UP_TO};
+    use super::{find_header, find_only_header, has_header, SCAN_UP_TO};
 
     #[test]
     fn answers_as_contains_key_on_small_and_large_maps() {
@@ -91,6 +128,13 @@ mod tests {
                 );
                 assert_eq!(headers.contains_key(name), present);
                 assert_eq!(find_header(&headers, name), headers.get(name));
+                let mut values = headers.get_all(name).iter();
+                let only = values.next().filter(|_| values.next().is_none());
+                assert_eq!(
+                    find_only_header(&headers, name),
+                    only,
+                    "{name} in {fields} fields"
+                );
             }
         }
     }

@@ -100,7 +100,7 @@ pub use error_renderer::{
 };
 pub use handler::{BoxFuture, Handler, SharedHandler};
 pub use head::head_response;
-pub use header_lookup::{find_header, has_header};
+pub use header_lookup::{find_header, find_only_header, has_header};
 pub use http_error::HttpError;
 pub use into_response::IntoResponse;
 pub use middleware::{named, Middleware, Named, SharedMiddleware};

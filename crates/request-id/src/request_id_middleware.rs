@@ -1,5 +1,5 @@
-use shallot_core::http::{HeaderMap, HeaderName, HeaderValue};
-use shallot_core::{BoxFuture, Middleware, Next, Request, Response};
+use shallot_core::http::{HeaderName, HeaderValue};
+use shallot_core::{find_only_header, BoxFuture, Middleware, Next, Request, Response};
 
 use crate::{is_valid_request_id, new_request_id};
 
@@ -53,7 +53,7 @@ pub fn request_id_request(mut req: Request, middleware: &RequestIdMiddleware) ->
 /// Gives the request its id and returns it (one header lookup, for the middleware's answer;
 /// the request is changed in place, not moved in and out).
 fn set_request_id(req: &mut Request, middleware: &RequestIdMiddleware) -> HeaderValue {
-    let kept = only_value(req.headers(), &middleware.header)
+    let kept = find_only_header(req.headers(), &middleware.header)
         .filter(|id| is_valid_request_id(id.as_bytes()))
         .cloned();
     let id = kept.unwrap_or_else(|| {
@@ -68,26 +68,6 @@ fn set_request_id(req: &mut Request, middleware: &RequestIdMiddleware) -> Header
             .insert(IdHeader(middleware.header.clone()));
     }
     id
-}
-
-/// The value of `name` when it has exactly one. A request's handful of fields is scanned,
-/// which costs less than hashing the name (docs/performance.md).
-fn only_value<'a>(headers: &'a HeaderMap, name: &HeaderName) -> Option<&'a HeaderValue> {
-    fn single<T>(mut items: impl Iterator<Item = T>) -> Option<T> {
-        match (items.next(), items.next()) {
-            (Some(item), None) => Some(item),
-            _ => None,
-        }
-    }
-    if headers.len() <= 12 {
-        single(
-            headers
-                .iter()
-                .filter_map(|(key, value)| (key == name).then_some(value)),
-        )
-    } else {
-        single(headers.get_all(name).iter())
-    }
 }
 
 /// The header a request's id is in, when a middleware was told another than `x-request-id`.
