@@ -43,9 +43,9 @@ def h2load(url, requests, clients, streams):
 
 def measure(server, route, requests, clients, streams):
     url = f"http://{server.addr}{route}"
-    before = server.cpu_seconds()
+    before, _ = server.cpu_seconds()
     rps = h2load(url, requests, clients, streams)
-    cpu = server.cpu_seconds() - before
+    cpu = server.cpu_seconds()[0] - before
     return {"rps": rps, "cpu_us": cpu / requests * 1e6}
 
 

@@ -67,10 +67,12 @@ class Server:
         self.addr = match.group(1)
 
     def cpu_seconds(self):
+        """(user + system, user) CPU seconds of the whole process so far."""
         with open(f"/proc/{self.proc.pid}/stat") as f:
             fields = f.read().rsplit(")", 1)[1].split()
         # utime and stime are fields 14 and 15 of stat; [0] here is field 3.
-        return (int(fields[11]) + int(fields[12])) / TICKS
+        user, system = int(fields[11]) / TICKS, int(fields[12]) / TICKS
+        return user + system, user
 
     def rss_kib(self):
         with open(f"/proc/{self.proc.pid}/status") as f:
@@ -111,10 +113,18 @@ def wrk(url, duration, connections):
 
 def measure(server, route, duration, connections):
     url = f"http://{server.addr}{route}"
-    before = server.cpu_seconds()
+    before, user_before = server.cpu_seconds()
     requests, rps, p50, p99 = wrk(url, duration, connections)
-    cpu = server.cpu_seconds() - before
-    return {"rps": rps, "p50": p50, "p99": p99, "cpu_us": cpu / requests * 1e6}
+    after, user_after = server.cpu_seconds()
+    return {
+        "rps": rps,
+        "p50": p50,
+        "p99": p99,
+        "cpu_us": (after - before) / requests * 1e6,
+        # The kernel's share (the loopback's sends and receives) is the same work for every
+        # pile and most of the noise between rounds; the user share is what the code costs.
+        "user_us": (user_after - user_before) / requests * 1e6,
+    }
 
 
 def rss_after_connections(server, count):
@@ -196,21 +206,37 @@ def main():
         print(f"round {round_no + 1}/{args.rounds} done", file=sys.stderr)
 
     cpu = ratio_table(results, table_servers, "cpu_us", ROUTES)
+    user = ratio_table(results, table_servers, "user_us", ROUTES)
     rps = ratio_table(results, table_servers, "rps", ROUTES)
     p50 = ratio_table(results, table_servers, "p50", ROUTES)
     p99 = ratio_table(results, table_servers, "p99", ROUTES)
 
     print(f"\n{args.rounds} rounds × {args.duration} s, {args.connections} connections, "
           f"server on core 0 (one thread), wrk on core 1; medians, ratios to bare hyper in the same round\n")
-    print("| server | route | CPU µs/req | × hyper | req/s | × hyper | p50 µs | p99 µs | p99 × hyper |")
-    print("|---|---|---|---|---|---|---|---|---|")
+    print("| server | route | CPU µs/req | × hyper | user µs/req | req/s | × hyper | p50 µs | p99 µs | p99 × hyper |")
+    print("|---|---|---|---|---|---|---|---|---|---|")
     for name in table_servers:
         for route in ROUTES:
             c, cr = cpu[(name, route)]
+            u, _ = user[(name, route)]
             r, rr = rps[(name, route)]
             l50, _ = p50[(name, route)]
             l99, l99r = p99[(name, route)]
-            print(f"| {name} | `{route}` | {c:.2f} | {cr:.3f} | {r:,.0f} | {rr:.3f} | {l50:.0f} | {l99:.0f} | {l99r:.2f} |")
+            print(f"| {name} | `{route}` | {c:.2f} | {cr:.3f} | {u:.2f} | {r:,.0f} | {rr:.3f} | {l50:.0f} | {l99:.0f} | {l99r:.2f} |")
+
+    if "shallot" in servers:
+        # What the bigger piles add to the 6-step one: the difference in each round, then the
+        # median (issue 11's bar reads the `shallot-observed` row).
+        print("\n| server | route | CPU µs/req added to `shallot` | of it user | rounds' range (CPU) |")
+        print("|---|---|---|---|---|")
+        for name in table_servers:
+            if name in ("hyper", "shallot") or not name.startswith("shallot"):
+                continue
+            for route in ROUTES:
+                added = [r[name][route]["cpu_us"] - r["shallot"][route]["cpu_us"] for r in results]
+                added_user = [r[name][route]["user_us"] - r["shallot"][route]["user_us"] for r in results]
+                print(f"| {name} | `{route}` | {statistics.median(added):+.2f} | "
+                      f"{statistics.median(added_user):+.2f} | {min(added):+.2f} … {max(added):+.2f} |")
 
     print("\n| server | RSS idle (MiB) | RSS with 1,000 keep-alive connections (MiB) | × hyper |")
     print("|---|---|---|---|")
