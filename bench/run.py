@@ -224,18 +224,19 @@ def main():
             l99, l99r = p99[(name, route)]
             print(f"| {name} | `{route}` | {c:.2f} | {cr:.3f} | {u:.2f} | {r:,.0f} | {rr:.3f} | {l50:.0f} | {l99:.0f} | {l99r:.2f} |")
 
-    if "shallot" in servers:
-        # What the bigger piles add to the 6-step one: the difference in each round, then the
-        # median (issue 11's bar reads the `shallot-observed` row).
-        print("\n| server | route | CPU µs/req added to `shallot` | of it user | rounds' range (CPU) |")
+    # What a bigger pile adds to its framework's plain app (`shallot-observed` to `shallot`,
+    # `axum-observed` to `axum`): the difference in each round, then the median. Issue 11's
+    # bar reads the `shallot-observed` rows.
+    piles = [(name, name.split("-")[0]) for name in table_servers
+             if "-" in name and name.split("-")[0] in table_servers]
+    if piles:
+        print("\n| server | route | CPU µs/req added to its plain app | of it user | rounds' range (CPU) |")
         print("|---|---|---|---|---|")
-        for name in table_servers:
-            if name in ("hyper", "shallot") or not name.startswith("shallot"):
-                continue
+        for name, plain in piles:
             for route in ROUTES:
-                added = [r[name][route]["cpu_us"] - r["shallot"][route]["cpu_us"] for r in results]
-                added_user = [r[name][route]["user_us"] - r["shallot"][route]["user_us"] for r in results]
-                print(f"| {name} | `{route}` | {statistics.median(added):+.2f} | "
+                added = [r[name][route]["cpu_us"] - r[plain][route]["cpu_us"] for r in results]
+                added_user = [r[name][route]["user_us"] - r[plain][route]["user_us"] for r in results]
+                print(f"| {name} − {plain} | `{route}` | {statistics.median(added):+.2f} | "
                       f"{statistics.median(added_user):+.2f} | {min(added):+.2f} … {max(added):+.2f} |")
 
     print("\n| server | RSS idle (MiB) | RSS with 1,000 keep-alive connections (MiB) | × hyper |")

@@ -110,8 +110,12 @@ fn tokio_server(name: &str, addr: &str) {
                 announce(local);
                 server.serve(app).await.unwrap();
             }
-            "axum-production" => {
-                let (app, _log_guard) = axum_production();
+            "axum-production" | "axum-observed" => {
+                let (app, _log_guard) = if name == "axum-observed" {
+                    axum_observed()
+                } else {
+                    axum_production()
+                };
                 announce(local);
                 axum::serve(listener, app).await.unwrap();
             }
@@ -344,6 +348,37 @@ fn axum_app() -> axum::Router {
         )
 }
 
+/// The axum piles' log: tracing-subscriber's JSON lines through tracing-appender's
+/// non-blocking writer (its own thread) to /dev/null; the guard flushes it at exit.
+fn axum_json_log() -> tracing_appender::non_blocking::WorkerGuard {
+    let (log, guard) = tracing_appender::non_blocking(std::fs::File::create("/dev/null").unwrap());
+    tracing_subscriber::fmt()
+        .json()
+        .with_writer(log)
+        .with_max_level(tracing::Level::INFO)
+        .init();
+    guard
+}
+
+/// axum's app behind tower-http's request id (kept, or a new UUID, and echoed) and its
+/// `TraceLayer` writing a JSON line per answer: `shallot-observed`'s features, the ecosystem's way.
+fn axum_observed() -> (axum::Router, tracing_appender::non_blocking::WorkerGuard) {
+    use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
+    use tower_http::trace::{DefaultMakeSpan, DefaultOnResponse, TraceLayer};
+    use tracing::Level;
+
+    let guard = axum_json_log();
+    let layers = tower::ServiceBuilder::new()
+        .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
+        .layer(
+            TraceLayer::new_for_http()
+                .make_span_with(DefaultMakeSpan::new().level(Level::INFO))
+                .on_response(DefaultOnResponse::new().level(Level::INFO)),
+        )
+        .layer(PropagateRequestIdLayer::x_request_id());
+    (axum_app().layer(layers), guard)
+}
+
 /// axum with the tower-http and tower-sessions equivalents of shallot-production's steps:
 /// request ids set and propagated, a `TraceLayer` whose INFO span and response event a JSON
 /// `tracing-subscriber` writes through `tracing-appender`'s non-blocking writer to /dev/null,
@@ -360,12 +395,7 @@ fn axum_production() -> (axum::Router, tracing_appender::non_blocking::WorkerGua
     use tower_http::trace::{DefaultMakeSpan, DefaultOnResponse, TraceLayer};
     use tracing::Level;
 
-    let (log, guard) = tracing_appender::non_blocking(std::fs::File::create("/dev/null").unwrap());
-    tracing_subscriber::fmt()
-        .json()
-        .with_writer(log)
-        .with_max_level(Level::INFO)
-        .init();
+    let guard = axum_json_log();
     let cors = CorsLayer::new()
         .allow_origin(AllowOrigin::list([
             HeaderValue::from_static("https://app.example"),
