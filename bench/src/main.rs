@@ -363,20 +363,27 @@ fn axum_json_log() -> tracing_appender::non_blocking::WorkerGuard {
 /// axum's app behind tower-http's request id (kept, or a new UUID, and echoed) and its
 /// `TraceLayer` writing a JSON line per answer: `shallot-observed`'s features, the ecosystem's way.
 fn axum_observed() -> (axum::Router, tracing_appender::non_blocking::WorkerGuard) {
+    let guard = axum_json_log();
+    (with_axum_observability(axum_app()), guard)
+}
+
+/// `app` behind tower-http's request id layers and `TraceLayer` (an INFO span and response
+/// event), outermost as in shallot's piles.
+fn with_axum_observability(app: axum::Router) -> axum::Router {
     use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
     use tower_http::trace::{DefaultMakeSpan, DefaultOnResponse, TraceLayer};
     use tracing::Level;
 
-    let guard = axum_json_log();
-    let layers = tower::ServiceBuilder::new()
-        .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
-        .layer(
-            TraceLayer::new_for_http()
-                .make_span_with(DefaultMakeSpan::new().level(Level::INFO))
-                .on_response(DefaultOnResponse::new().level(Level::INFO)),
-        )
-        .layer(PropagateRequestIdLayer::x_request_id());
-    (axum_app().layer(layers), guard)
+    app.layer(
+        tower::ServiceBuilder::new()
+            .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
+            .layer(
+                TraceLayer::new_for_http()
+                    .make_span_with(DefaultMakeSpan::new().level(Level::INFO))
+                    .on_response(DefaultOnResponse::new().level(Level::INFO)),
+            )
+            .layer(PropagateRequestIdLayer::x_request_id()),
+    )
 }
 
 /// axum with the tower-http and tower-sessions equivalents of shallot-production's steps:
@@ -390,10 +397,7 @@ fn axum_production() -> (axum::Router, tracing_appender::non_blocking::WorkerGua
     use axum::http::{header, HeaderValue, Method};
     use tower_http::compression::CompressionLayer;
     use tower_http::cors::{AllowOrigin, CorsLayer};
-    use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
     use tower_http::set_header::SetResponseHeaderLayer;
-    use tower_http::trace::{DefaultMakeSpan, DefaultOnResponse, TraceLayer};
-    use tracing::Level;
 
     let guard = axum_json_log();
     let cors = CorsLayer::new()
@@ -412,13 +416,6 @@ fn axum_production() -> (axum::Router, tracing_appender::non_blocking::WorkerGua
         .max_age(Duration::from_secs(600));
     let sessions = tower_sessions::SessionManagerLayer::new(tower_sessions::MemoryStore::default());
     let layers = tower::ServiceBuilder::new()
-        .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
-        .layer(
-            TraceLayer::new_for_http()
-                .make_span_with(DefaultMakeSpan::new().level(Level::INFO))
-                .on_response(DefaultOnResponse::new().level(Level::INFO)),
-        )
-        .layer(PropagateRequestIdLayer::x_request_id())
         .layer(cors)
         .layer(SetResponseHeaderLayer::if_not_present(
             header::X_CONTENT_TYPE_OPTIONS,
@@ -426,7 +423,7 @@ fn axum_production() -> (axum::Router, tracing_appender::non_blocking::WorkerGua
         ))
         .layer(CompressionLayer::new())
         .layer(sessions);
-    (axum_app().layer(layers), guard)
+    (with_axum_observability(axum_app().layer(layers)), guard)
 }
 
 // ---- actix-web -----------------------------------------------------------------------
