@@ -151,12 +151,18 @@ mod tests {
             wall_clock_at(later).duration_since(anchored).unwrap(),
             Duration::from_millis(250)
         );
-        // An instant before the anchor, or a second past it, reads the wall clock again: the
-        // answer is then the wall clock's, not the anchor's arithmetic.
+        // An instant a second past the anchor, or before it, reads the wall clock again: the
+        // answer is then the wall clock's (now), not the anchor's arithmetic (an hour on, or
+        // earlier than the first reading).
         let past = start + ANCHOR_LIFETIME + Duration::from_secs(3600);
         let reread = wall_clock_at(past);
         assert!(reread < anchored + Duration::from_secs(60), "{reread:?}");
         assert!(reread >= before);
+        if let Some(earlier) = past.checked_sub(Duration::from_secs(1800)) {
+            // `past` is now the anchor; half an hour before it is before the anchor.
+            let reread = wall_clock_at(earlier);
+            assert!(reread >= before, "{reread:?}");
+        }
     }
 
     #[test]
