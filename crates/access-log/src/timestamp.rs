@@ -78,6 +78,7 @@ fn write_second(out: &mut Vec<u8>, secs: u64) {
 /// Writes `value` (below 1,000: milliseconds, a status code) as exactly three decimal digits,
 /// zero-padded; a larger value as all its digits. Without `itoa`'s buffer and copy: two of these
 /// are on every access line, three with the status.
+#[inline]
 pub(crate) fn push_three_digits(out: &mut Vec<u8>, value: u32) {
     if value >= 1000 {
         push_padded(out, u64::from(value), 3);
