@@ -40,19 +40,14 @@ enum State {
 impl FileChunks {
     /// `count` bytes of `file` from byte `start`.
     pub(crate) fn new(file: File, start: u64, count: u64) -> Self {
-        if count == 0 {
-            return Self {
-                state: State::Done,
-                left: 0,
-                unsent: 0,
-            };
-        }
         let mut chunks = Self {
             state: State::Done,
             left: count,
             unsent: count,
         };
-        chunks.read_next(file, Some(start));
+        if count > 0 {
+            chunks.read_next(file, Some(start));
+        }
         chunks
     }
 
