@@ -11,8 +11,6 @@ use shallot_core::http::{HeaderValue, StatusCode};
 use shallot_core::{
     status, BoxFuture, Handler, HttpError, IntoResponse, Request, Response, Shutdown,
 };
-use tokio_tungstenite::tungstenite::protocol::{Role, WebSocketConfig};
-use tokio_tungstenite::WebSocketStream;
 
 use crate::handshake::{check, Rules};
 use crate::WebSocket;
@@ -108,21 +106,15 @@ impl WebSocketHandler {
             .as_ref()
             .and_then(|p| p.to_str().ok())
             .map(str::to_owned);
-        let config = WebSocketConfig::default()
-            .max_message_size(Some(self.max_message_size))
-            .max_frame_size(Some(self.max_message_size));
+        let max_message_size = self.max_message_size;
         let on_socket = Arc::clone(&self.on_socket);
         tokio::spawn(async move {
             let _guard = guard;
             match on_upgrade.await {
                 Ok(upgraded) => {
-                    let stream = WebSocketStream::from_raw_socket(
-                        TokioIo::new(upgraded),
-                        Role::Server,
-                        Some(config),
-                    )
-                    .await;
-                    on_socket(WebSocket::new(stream, protocol, shutdown)).await;
+                    let io = TokioIo::new(upgraded);
+                    on_socket(WebSocket::upgraded(io, max_message_size, protocol, shutdown).await)
+                        .await;
                 }
                 Err(error) => log::debug!("WebSocket upgrade failed: {error}"),
             }
