@@ -9,7 +9,7 @@ MAX_SECONDS="${MAX_SECONDS:-1200}"
 # Longer inputs find little more in these parsers and slow them several times over.
 MAX_LEN="${MAX_LEN:-512}"
 export RUSTC_BOOTSTRAP=1
-targets=(route_match route_pattern query_form cookie_header range_conditional static_path json_body multipart_body accept_encoding forwarded_headers session_cookie sse_event access_line)
+targets=(route_match route_pattern query_form cookie_header range_conditional static_path json_body multipart_body accept_encoding forwarded_headers session_cookie sse_event access_line websocket_frames)
 # TARGETS="a b" runs only those.
 if [ -n "${TARGETS:-}" ]; then read -r -a targets <<< "$TARGETS"; fi
 
@@ -32,6 +32,11 @@ seed sse_event 'line 1\r\nline 2\rline 3\n' 1
 v4_200='\xc8\x00\x07\x00\x00\x00\x00\x00\x00\x00\x00\x7f\x00\x00\x01\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00'
 v6_404='\x94\x01\xff\xff\x00\x00\x00\x00\x00\x00\x01\x20\x01\x0d\xb8\x00\x00\x00\x00\x00\x00\x00\x00\x00\x08\x00\x01'
 seed access_line "$v4_200/a/b?c=d\nid-42" 1; seed access_line "$v6_404/x%22y\nq\x22\\\\z" 2
+
+# websocket_frames: masked client frames (key 01 02 03 04): text "hi" then close 1000; a ping, a
+# fragmented binary message, an unmasked frame.
+seed websocket_frames '\x81\x82\x01\x02\x03\x04\x69\x6b\x88\x82\x01\x02\x03\x04\x02\xea' 1
+seed websocket_frames '\x89\x82\x01\x02\x03\x04\x71\x33\x02\x81\x01\x02\x03\x04\x08\x80\x81\x01\x02\x03\x04\x09\x81\x02hi' 2
 
 cargo fuzz build -O
 run() {
