@@ -136,3 +136,72 @@ impl SseExt for Request {
         self.headers().get("last-event-id")?.to_str().ok()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::pin::Pin;
+    use std::task::{Context, Poll};
+    use std::time::Duration;
+
+    use futures_core::Stream;
+    use http_body::Body as _;
+    use shallot_core::Body;
+    use tokio::sync::mpsc;
+    use tokio::time::Instant;
+
+    use super::sse_with_keep_alive;
+    use crate::Event;
+
+    /// Events sent by the test, as a stream.
+    struct Events(mpsc::UnboundedReceiver<Event>);
+
+    impl Stream for Events {
+        type Item = Event;
+
+        fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Event>> {
+            self.0.poll_recv(cx)
+        }
+    }
+
+    /// The next chunk of the answer, as text; `None` once it has ended.
+    async fn next(body: &mut Body) -> Option<String> {
+        let frame = std::future::poll_fn(|cx| Pin::new(&mut *body).poll_frame(cx)).await?;
+        let data = frame.unwrap().into_data().unwrap();
+        Some(String::from_utf8(data.to_vec()).unwrap())
+    }
+
+    // Tokio's clock is paused: it moves only when every task waits, straight to the next
+    // timer, so the times below are exact, whatever the machine's load.
+    #[tokio::test(start_paused = true)]
+    async fn a_quiet_stream_gets_a_comment_each_interval_and_an_event_restarts_the_wait() {
+        let interval = Duration::from_secs(15);
+        let (events, source) = mpsc::unbounded_channel();
+        let mut body = sse_with_keep_alive(Events(source), interval).into_body();
+        let start = Instant::now();
+        let keep_alive = Some(": keep-alive\n\n".to_owned());
+
+        assert_eq!(next(&mut body).await, keep_alive);
+        assert_eq!(start.elapsed(), interval);
+        assert_eq!(next(&mut body).await, keep_alive);
+        assert_eq!(start.elapsed(), interval * 2);
+
+        // An event goes out at once, and the next comment comes a whole interval after it.
+        tokio::time::sleep(Duration::from_secs(5)).await;
+        events.send(Event::new().data("tick")).unwrap();
+        assert_eq!(next(&mut body).await, Some("data: tick\n\n".to_owned()));
+        assert_eq!(start.elapsed(), interval * 2 + Duration::from_secs(5));
+        assert_eq!(next(&mut body).await, keep_alive);
+        assert_eq!(start.elapsed(), interval * 3 + Duration::from_secs(5));
+
+        // Events arriving more often than the interval: no comment between them.
+        for at in 1..=4 {
+            tokio::time::sleep(interval - Duration::from_secs(1)).await;
+            events.send(Event::new().id(&at.to_string())).unwrap();
+            assert_eq!(next(&mut body).await, Some(format!("id: {at}\n\n")));
+        }
+
+        // The events end, and so does the answer: no comment after the last one.
+        drop(events);
+        assert_eq!(next(&mut body).await, None);
+    }
+}
