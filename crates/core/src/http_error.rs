@@ -175,3 +175,63 @@ impl crate::IntoResponse for HttpError {
         res
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use http::header::{CONNECTION, WWW_AUTHENTICATE};
+    use http::{HeaderValue, StatusCode};
+
+    use super::HttpError;
+    use crate::IntoResponse as _;
+
+    #[test]
+    fn each_shortcut_has_its_status_and_message() {
+        for (error, status, message) in [
+            (HttpError::bad_request("no"), 400, "no"),
+            (HttpError::unauthorized(), 401, "Unauthorized"),
+            (HttpError::forbidden(), 403, "Forbidden"),
+            (HttpError::not_found(), 404, "Not Found"),
+            (HttpError::conflict("taken"), 409, "taken"),
+            (HttpError::unprocessable("age < 0"), 422, "age < 0"),
+            (HttpError::too_many_requests(), 429, "Too Many Requests"),
+            (HttpError::internal("db"), 500, "db"),
+            (
+                HttpError::internal_server_error(),
+                500,
+                "Internal Server Error",
+            ),
+            (HttpError::service_unavailable(), 503, "Service Unavailable"),
+            (
+                HttpError::from_status(StatusCode::IM_A_TEAPOT),
+                418,
+                "I'm a teapot",
+            ),
+            (
+                HttpError::from_status(StatusCode::from_u16(599).unwrap()),
+                599,
+                "Error",
+            ),
+            (HttpError::because(StatusCode::GONE, 42), 410, "Gone: 42"),
+        ] {
+            assert_eq!(error.status(), status, "{error}");
+            assert_eq!(error.message(), message, "{error}");
+            assert_eq!(error.to_string(), format!("{status}: {message}"));
+        }
+    }
+
+    #[test]
+    fn as_an_answer_it_is_plain_text_with_its_headers_in_order_and_itself_inside() {
+        let error = HttpError::unauthorized()
+            .with_header(WWW_AUTHENTICATE, HeaderValue::from_static("Basic"))
+            .with_header(WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"))
+            .closing();
+        let res = error.clone().into_response();
+        assert_eq!(res.status(), 401);
+        assert_eq!(res.headers()["content-type"], "text/plain; charset=utf-8");
+        let challenges: Vec<_> = res.headers().get_all(WWW_AUTHENTICATE).iter().collect();
+        assert_eq!(challenges, ["Basic", "Bearer"]);
+        assert_eq!(res.headers()[CONNECTION], "close");
+        assert_eq!(HttpError::of(&res), Some(&error));
+        assert_eq!(res.body().as_bytes().unwrap(), "Unauthorized");
+    }
+}
