@@ -118,3 +118,65 @@ impl StateExt for Request {
         Context::of(self)?.state.as_ref()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+
+    use super::{State, StateExt as _};
+    use crate::{test, App, Request};
+
+    #[derive(Debug, PartialEq)]
+    struct Name(&'static str);
+
+    #[test]
+    fn values_are_found_by_type_and_a_second_of_a_type_replaces_the_first() {
+        let state = State::new().with(Name("a")).with(7_u32).with(Name("b"));
+        assert_eq!(state.get::<Name>(), Some(&Name("b")));
+        assert_eq!(state.get::<u32>(), Some(&7));
+        assert_eq!(state.get::<u64>(), None);
+        assert_eq!(
+            format!("{state:?}"),
+            r#"["u32", "shallot_core::state::tests::Name"]"#
+        );
+
+        // A handle to keep is the value itself, shared by every clone of the state.
+        let copy = state.clone();
+        let (kept, again) = (
+            state.get_arc::<Name>().unwrap(),
+            copy.get_arc::<Name>().unwrap(),
+        );
+        assert!(Arc::ptr_eq(&kept, &again));
+        assert!(std::ptr::eq(&*kept, copy.get::<Name>().unwrap()));
+        assert!(state.get_arc::<u64>().is_none());
+    }
+
+    #[tokio::test]
+    async fn a_request_reads_the_apps_state_and_a_missing_value_is_a_bare_500() {
+        let app = App::new(|req: Request| async move {
+            let name = req.state::<Name>()?.0;
+            let missing = req.try_state::<u64>().is_none();
+            req.state::<u64>().map(|_| format!("{name} {missing}"))
+        })
+        .with_state(Name("pile"));
+        test::get("/")
+            .send(&app)
+            .await
+            .assert_status(500)
+            .assert_body("Internal Server Error");
+
+        let app = App::new(|req: Request| async move {
+            format!(
+                "{} {:?}",
+                req.state::<Name>().unwrap().0,
+                req.try_state::<u64>()
+            )
+        })
+        .with_state(Name("pile"));
+        test::get("/").send(&app).await.assert_body("pile None");
+
+        // Outside an application there is no state at all.
+        let bare = |req: Request| async move { format!("{:?}", req.app_state().is_some()) };
+        test::get("/").send(&bare).await.assert_body("false");
+    }
+}
