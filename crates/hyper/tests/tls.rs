@@ -42,6 +42,13 @@ async fn serve(
 ) -> (std::net::SocketAddr, tokio::sync::oneshot::Sender<()>) {
     let tls =
         TlsConfig::from_pem(cert.cert_pem.as_bytes(), cert.key_pem.as_bytes()).expect("valid");
+    serve_with(tls, handshake_timeout).await
+}
+
+async fn serve_with(
+    tls: TlsConfig,
+    handshake_timeout: Duration,
+) -> (std::net::SocketAddr, tokio::sync::oneshot::Sender<()>) {
     let server = Server::bind("127.0.0.1:0")
         .await
         .expect("bind")
@@ -177,4 +184,37 @@ fn a_key_that_does_not_match_the_certificate_is_refused() {
     assert!(error.to_string().contains("cannot be used"), "{error}");
     assert!(TlsConfig::from_pem(b"nothing", one.key_pem.as_bytes()).is_err());
     assert!(TlsConfig::from_pem(one.cert_pem.as_bytes(), b"nothing").is_err());
+}
+
+#[tokio::test]
+async fn a_rustls_configuration_is_used_as_it_is_alpn_included() {
+    use rustls::pki_types::pem::PemObject as _;
+
+    let cert = cert();
+    let rustls_config = |alpn: &[&[u8]]| {
+        let key = rustls::pki_types::PrivateKeyDer::from_pem_slice(cert.key_pem.as_bytes())
+            .expect("a key");
+        let mut config = rustls::ServerConfig::builder_with_provider(Arc::new(
+            rustls::crypto::ring::default_provider(),
+        ))
+        .with_safe_default_protocol_versions()
+        .expect("versions")
+        .with_no_client_auth()
+        .with_single_cert(vec![cert.der.clone()], key)
+        .expect("the certificate and its key");
+        config.alpn_protocols = alpn.iter().map(|p| p.to_vec()).collect();
+        TlsConfig::from_rustls(config)
+    };
+
+    // Without ALPN in the configuration, a client offering h2 still gets HTTP/1.1.
+    let (addr, _stop) = serve_with(rustls_config(&[]), Duration::from_secs(10)).await;
+    let tls = connect(addr, &cert, &[b"h2", b"http/1.1"]).await;
+    assert_eq!(tls.get_ref().1.alpn_protocol(), None);
+    drop(tls);
+    assert_eq!(get_h1(addr, &cert).await, "https HTTP/1.1");
+
+    // With `h2` in it, HTTP/2 is chosen.
+    let (addr, _stop) = serve_with(rustls_config(&[b"h2"]), Duration::from_secs(10)).await;
+    let tls = connect(addr, &cert, &[b"h2", b"http/1.1"]).await;
+    assert_eq!(tls.get_ref().1.alpn_protocol(), Some(&b"h2"[..]));
 }
