@@ -299,3 +299,107 @@ async fn the_content_type_rule_can_be_replaced() {
         .await
         .assert_header("content-encoding", "gzip");
 }
+
+/// 64 KiB of words in a pseudo-random order: text whose size each level changes.
+fn varied_text() -> String {
+    const WORDS: [&str; 16] = [
+        "pile", "step", "answer", "request", "chain", "header", "body", "stream", "coding",
+        "level", "window", "shallot", "toolkit", "client", "server", "bytes",
+    ];
+    let mut seed: u32 = 12_345;
+    let mut text = String::new();
+    while text.len() < 64 * 1024 {
+        seed = seed.wrapping_mul(1_103_515_245).wrapping_add(12_345);
+        text.push_str(WORDS[(seed >> 16) as usize % WORDS.len()]);
+        text.push(if seed % 7 == 0 { '\n' } else { ' ' });
+    }
+    text
+}
+
+/// The body `compression` gives `varied_text()` in `coding`, checked to decode back.
+async fn compressed(
+    compression: shallot_compression::CompressionMiddleware,
+    coding: &str,
+) -> Vec<u8> {
+    let text = varied_text();
+    let app = chain_middleware((test::lint(), compression)).apply(move |_req: Request| {
+        let text = text.clone();
+        async move { shallot_core::text(text) }
+    });
+    let res = test::get("/")
+        .header("accept-encoding", coding)
+        .send(&app)
+        .await;
+    res.assert_header("content-encoding", coding);
+    assert_eq!(
+        decode(coding, res.body()),
+        varied_text().as_bytes(),
+        "{coding}"
+    );
+    res.body().to_vec()
+}
+
+#[tokio::test]
+async fn levels_are_used_and_out_of_range_ones_clamped() {
+    let size = |body: &Vec<u8>| body.len();
+    let gzip = |level| wrap_compression().with_gzip_level(level);
+    let (fast, small) = (
+        compressed(gzip(1), "gzip").await,
+        compressed(gzip(9), "gzip").await,
+    );
+    assert!(
+        size(&small) < size(&fast),
+        "{} {}",
+        size(&small),
+        size(&fast)
+    );
+    // Level 0 stores: more bytes than the text itself.
+    assert!(compressed(gzip(0), "gzip").await.len() > varied_text().len());
+    assert_eq!(compressed(gzip(100), "gzip").await, small);
+
+    let brotli = |quality| wrap_compression().with_brotli_quality(quality);
+    let (fast, small) = (
+        compressed(brotli(0), "br").await,
+        compressed(brotli(11), "br").await,
+    );
+    assert!(
+        size(&small) < size(&fast),
+        "{} {}",
+        size(&small),
+        size(&fast)
+    );
+    assert_eq!(compressed(brotli(99), "br").await, small);
+
+    let zstd = |level| wrap_compression().with_zstd_level(level);
+    let (fast, small) = (
+        compressed(zstd(1), "zstd").await,
+        compressed(zstd(19), "zstd").await,
+    );
+    assert!(
+        size(&small) < size(&fast),
+        "{} {}",
+        size(&small),
+        size(&fast)
+    );
+    assert_eq!(compressed(zstd(-5), "zstd").await, fast);
+    assert_eq!(compressed(zstd(0), "zstd").await, fast);
+}
+
+#[tokio::test]
+async fn the_minimum_size_applies_to_whole_bodies_only() {
+    let app =
+        chain_middleware((test::lint(), wrap_compression().with_min_size(20_000))).apply(handler);
+    // `/` is over the default minimum (and compressed by default), under this one.
+    assert!((1024..20_000).contains(&big_text().len()));
+    for (path, compressed) in [("/", false), ("/huge", true), ("/stream", true)] {
+        let res = test::get(path)
+            .header("accept-encoding", "gzip")
+            .send(&app)
+            .await;
+        assert_eq!(
+            res.header("content-encoding").is_some(),
+            compressed,
+            "{path}"
+        );
+    }
+}
