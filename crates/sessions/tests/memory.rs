@@ -216,3 +216,114 @@ async fn with_paths_only_those_requests_get_sessions() {
     test::get("/read").send(&app).await.assert_status(500);
     test::get("/visitor").send(&app).await.assert_status(500);
 }
+
+#[tokio::test]
+async fn the_cookie_name_is_the_one_given_and_the_default_name_is_then_ignored() {
+    let app = app(wrap_memory_sessions().with_cookie_name("app_session"));
+    let first = test::get("/visit").send(&app).await;
+    let cookie = sid(&first);
+    assert!(cookie.starts_with("app_session="), "{cookie}");
+    test::get("/visit")
+        .header("cookie", cookie.as_str())
+        .send(&app)
+        .await
+        .assert_body("2")
+        .assert_no_header("set-cookie");
+    // The same id under the default name is not this application's session.
+    let id = cookie.trim_start_matches("app_session=");
+    let other = test::get("/visit")
+        .header("cookie", &format!("sid={id}"))
+        .send(&app)
+        .await;
+    other.assert_body("1");
+    assert_ne!(sid(&other), cookie);
+}
+
+/// A store that takes a second for everything: a database that stopped answering.
+struct StalledStore;
+
+impl shallot_sessions::Store for StalledStore {
+    fn load<'a>(
+        &'a self,
+        _id: &'a shallot_sessions::SessionId,
+        _ttl: Duration,
+    ) -> shallot_sessions::StoreFuture<'a, Option<shallot_sessions::SessionData>> {
+        Box::pin(async {
+            tokio::time::sleep(Duration::from_secs(1)).await;
+            Ok(None)
+        })
+    }
+
+    fn update<'a>(
+        &'a self,
+        id: &'a shallot_sessions::SessionId,
+        ttl: Duration,
+        _change: shallot_sessions::Change<'a>,
+    ) -> shallot_sessions::StoreFuture<'a, Option<shallot_sessions::SessionData>> {
+        self.load(id, ttl)
+    }
+
+    fn create<'a>(
+        &'a self,
+        _id: &'a shallot_sessions::SessionId,
+        _data: &'a shallot_sessions::SessionData,
+        _ttl: Duration,
+    ) -> shallot_sessions::StoreFuture<'a, bool> {
+        Box::pin(async {
+            tokio::time::sleep(Duration::from_secs(1)).await;
+            Ok(true)
+        })
+    }
+
+    fn rename<'a>(
+        &'a self,
+        _from: &'a shallot_sessions::SessionId,
+        to: &'a shallot_sessions::SessionId,
+        ttl: Duration,
+    ) -> shallot_sessions::StoreFuture<'a, bool> {
+        self.create(to, &EMPTY, ttl)
+    }
+
+    fn delete<'a>(
+        &'a self,
+        _id: &'a shallot_sessions::SessionId,
+    ) -> shallot_sessions::StoreFuture<'a, ()> {
+        Box::pin(async {
+            tokio::time::sleep(Duration::from_secs(1)).await;
+            Ok(())
+        })
+    }
+}
+
+static EMPTY: std::sync::LazyLock<shallot_sessions::SessionData> =
+    std::sync::LazyLock::new(shallot_sessions::SessionData::new);
+
+// On tokio's paused clock the store's second and the timeout are exact, whatever the load.
+#[tokio::test(start_paused = true)]
+async fn a_store_slower_than_the_timeout_is_a_503_at_the_timeout() {
+    let stale_cookie = format!("sid={}", "A".repeat(shallot_sessions::SESSION_ID_LEN));
+    for (timeout, path) in [
+        (Duration::from_millis(250), "/visit"),
+        (Duration::from_millis(40), "/logout"),
+        (Duration::from_millis(999), "/read"),
+    ] {
+        let app = app(wrap_sessions(StalledStore).with_store_timeout(timeout));
+        let start = tokio::time::Instant::now();
+        test::get(path)
+            .header("cookie", &stale_cookie)
+            .send(&app)
+            .await
+            .assert_status(503);
+        assert_eq!(start.elapsed(), timeout, "{path}");
+    }
+    // A timeout longer than the store's second: the store's answer is used.
+    let app = app(wrap_sessions(StalledStore).with_store_timeout(Duration::from_secs(2)));
+    let start = tokio::time::Instant::now();
+    test::get("/read")
+        .header("cookie", &stale_cookie)
+        .send(&app)
+        .await
+        .assert_status(200)
+        .assert_body("None");
+    assert_eq!(start.elapsed(), Duration::from_secs(1));
+}

@@ -310,3 +310,56 @@ async fn a_read_costs_one_round_trip_and_a_change_two() {
     test::get("/untouched").send(&app).await;
     assert!(ran(&untouched, &commands_run(&redis.url()).await).is_empty());
 }
+
+#[tokio::test]
+async fn applications_with_their_own_prefixes_share_a_redis_without_sharing_sessions() {
+    let Some(redis) = RedisServer::start() else {
+        return;
+    };
+    let app_with_prefix = |prefix: &'static str| {
+        let url = redis.url();
+        async move {
+            let store = RedisStore::connect(&url, Duration::from_secs(5))
+                .await
+                .expect("redis answers")
+                .with_prefix(prefix);
+            chain_middleware((test::lint(), wrap_sessions(store))).apply(handler)
+        }
+    };
+    let (shop, blog) = (
+        app_with_prefix("shop:").await,
+        app_with_prefix("blog:").await,
+    );
+    let cookie = sid(&test::get("/visit").send(&shop).await);
+    test::get("/visit")
+        .header("cookie", &cookie)
+        .send(&shop)
+        .await
+        .assert_body("2");
+    // The shop's id means nothing to the blog.
+    let blog_visit = test::get("/visit")
+        .header("cookie", &cookie)
+        .send(&blog)
+        .await;
+    blog_visit.assert_body("1");
+
+    let client = redis::Client::open(redis.url()).expect("url");
+    let mut connection = client
+        .get_multiplexed_async_connection()
+        .await
+        .expect("connect");
+    let mut keys: Vec<String> = redis::cmd("KEYS")
+        .arg("*")
+        .query_async(&mut connection)
+        .await
+        .expect("keys");
+    keys.sort();
+    let id = |cookie: &str| cookie.trim_start_matches("sid=").to_owned();
+    assert_eq!(
+        keys,
+        [
+            format!("blog:{}", id(&sid(&blog_visit))),
+            format!("shop:{}", id(&cookie))
+        ]
+    );
+}
