@@ -303,11 +303,15 @@ mod tests {
         let mut second = pin!(shutdown.triggered());
         let guard = shutdown.track();
         let mut done = pin!(shutdown.all_done());
+        assert!(!shutdown.is_triggered());
         assert_eq!(first.as_mut().poll(&mut cx), Poll::Pending);
         assert_eq!(second.as_mut().poll(&mut cx), Poll::Pending);
         assert_eq!(done.as_mut().poll(&mut cx), Poll::Pending);
         shutdown.trigger();
+        assert!(shutdown.is_triggered() && shutdown.clone().is_triggered());
         assert_eq!(first.as_mut().poll(&mut cx), Poll::Ready(()));
+        // A wait made after the trigger is done at once.
+        assert_eq!(pin!(shutdown.triggered()).poll(&mut cx), Poll::Ready(()));
         assert_eq!(second.as_mut().poll(&mut cx), Poll::Ready(()));
         assert_eq!(done.as_mut().poll(&mut cx), Poll::Pending);
         drop(guard);
