@@ -212,18 +212,22 @@ async fn two_processes_behind_nginx_share_sessions_and_see_the_real_client() {
     };
     let url = |path: &str| format!("http://127.0.0.1:{port}{path}");
 
-    // The client, not the proxy, and not what the client claims.
-    let me = common::send(
-        Method::GET,
-        &url("/whoami"),
-        &[("x-forwarded-for", "6.6.6.6")],
-        "",
-    )
-    .await;
-    assert_eq!(
-        me.json(),
-        serde_json::json!({"ip": "127.0.0.1", "scheme": "http", "host": format!("127.0.0.1:{port}")})
-    );
+    // The client, not the proxy, and not what the client claims in either family of
+    // forwarding headers: nginx appends to `X-Forwarded-For` and removes a client's
+    // `Forwarded` (which, when present, the server reads first).
+    let real = serde_json::json!({"ip": "127.0.0.1", "scheme": "http", "host": format!("127.0.0.1:{port}")});
+    for claim in [
+        &[("x-forwarded-for", "6.6.6.6")][..],
+        &[("forwarded", "for=6.6.6.6;proto=https;host=evil.test")],
+        &[
+            ("forwarded", "for=6.6.6.6"),
+            ("x-forwarded-for", "6.6.6.6"),
+            ("x-forwarded-proto", "https"),
+        ],
+    ] {
+        let me = common::send(Method::GET, &url("/whoami"), claim, "").await;
+        assert_eq!(me.json(), real, "{claim:?}");
+    }
 
     // One session, served alternately by both processes, counts on.
     let first = common::get(&url("/session")).await;
