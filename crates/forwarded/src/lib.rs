@@ -9,5 +9,6 @@ pub use forwarded_header::{
 };
 pub use ip_range::{InvalidIpRange, IpRange};
 pub use trusted_proxies::{
-    forwarded_request, wrap_trusted_proxies, TrustedProxies, TrustedProxiesMiddleware,
+    forwarded_request, wrap_trusted_proxies, ForwardingHeaders, TrustedProxies,
+    TrustedProxiesMiddleware,
 };

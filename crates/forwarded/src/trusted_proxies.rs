@@ -25,6 +25,41 @@ use crate::{InvalidIpRange, IpRange};
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct TrustedProxies {
     ranges: Vec<IpRange>,
+    headers: ForwardingHeaders,
+}
+
+/// Which forwarding headers the trusted proxies write, and so which are read. A header of a
+/// family the proxy does not write reaches the server as the client sent it: read, it would
+/// let the client choose its address.
+///
+/// # Examples
+///
+/// ```
+/// use shallot_core::{test, ConnectionInfo};
+/// use shallot_forwarded::{forwarded_request, ForwardingHeaders, TrustedProxies};
+///
+/// // A proxy that appends to X-Forwarded-For and leaves `Forwarded` alone (nginx's usual
+/// // configuration, most cloud load balancers).
+/// let proxies = TrustedProxies::parse(["127.0.0.1"])
+///     .unwrap()
+///     .with_headers(ForwardingHeaders::XForwarded);
+/// let req = test::get("/")
+///     .header("forwarded", "for=6.6.6.6") // the client's own
+///     .header("x-forwarded-for", "6.6.6.6, 203.0.113.9")
+///     .into_request();
+/// let req = forwarded_request(req, &proxies);
+/// assert_eq!(ConnectionInfo::of(&req).unwrap().client_ip().to_string(), "203.0.113.9");
+/// ```
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum ForwardingHeaders {
+    /// `Forwarded` (RFC 7239) when present, else `X-Forwarded-For`, `-Proto` and `-Host` (the
+    /// default). The proxies must write, or remove, both families.
+    #[default]
+    Both,
+    /// Only `Forwarded`; `X-Forwarded-*` are ignored.
+    Forwarded,
+    /// Only `X-Forwarded-For`, `-Proto` and `-Host`; `Forwarded` is ignored.
+    XForwarded,
 }
 
 impl TrustedProxies {
@@ -32,6 +67,7 @@ impl TrustedProxies {
     pub fn new(ranges: impl IntoIterator<Item = IpRange>) -> Self {
         Self {
             ranges: ranges.into_iter().collect(),
+            headers: ForwardingHeaders::default(),
         }
     }
 
@@ -45,11 +81,24 @@ impl TrustedProxies {
         I: IntoIterator,
         I::Item: AsRef<str>,
     {
-        let ranges = ranges
+        let ranges: Vec<IpRange> = ranges
             .into_iter()
             .map(|range| range.as_ref().parse())
             .collect::<Result<_, _>>()?;
-        Ok(Self { ranges })
+        Ok(Self::new(ranges))
+    }
+
+    /// Reads only the forwarding headers the proxies write ([`ForwardingHeaders`]); by default
+    /// `Forwarded` when present, else `X-Forwarded-*`.
+    #[must_use]
+    pub fn with_headers(mut self, headers: ForwardingHeaders) -> Self {
+        self.headers = headers;
+        self
+    }
+
+    /// The forwarding headers read.
+    pub fn headers(&self) -> ForwardingHeaders {
+        self.headers
     }
 
     /// Whether `ip` is a trusted proxy.
@@ -62,8 +111,8 @@ impl TrustedProxies {
         self.ranges.is_empty()
     }
 
-    /// The client as the forwarding headers describe it, when the request came from a
-    /// trusted `peer`: the rightmost hop that is not itself a trusted proxy (or the leftmost,
+    /// The client as the forwarding headers read ([`TrustedProxies::with_headers`]) describe
+    /// it, when the request came from a trusted `peer`: the rightmost hop that is not itself a trusted proxy (or the leftmost,
     /// when every hop is), with its scheme and host. `None` when the peer is not trusted or
     /// no usable header says anything.
     pub fn client(&self, req: &Request, peer: IpAddr) -> Option<Hop> {
@@ -71,8 +120,13 @@ impl TrustedProxies {
             return None;
         }
         let headers = req.headers();
-        if headers.contains_key("forwarded") {
-            // Present but malformed: ignored as a whole, the peer's values stand.
+        let read_forwarded = match self.headers {
+            ForwardingHeaders::Both => headers.contains_key("forwarded"),
+            ForwardingHeaders::Forwarded => true,
+            ForwardingHeaders::XForwarded => false,
+        };
+        if read_forwarded {
+            // Missing, or present but malformed: ignored as a whole, the peer's values stand.
             return self.walk(parse_forwarded(headers)?);
         }
         let secure = parse_x_forwarded_proto(headers);

@@ -1,7 +1,7 @@
 //! The "Behind a proxy" rules of the showcase contract, in-process.
 
 use shallot_core::{chain_middleware, test, ChainHandler, ConnectionInfo, Request};
-use shallot_forwarded::{wrap_trusted_proxies, TrustedProxies};
+use shallot_forwarded::{wrap_trusted_proxies, ForwardingHeaders, TrustedProxies};
 
 async fn whoami(req: Request) -> String {
     let info = ConnectionInfo::of(&req).expect("connection info");
@@ -134,4 +134,43 @@ async fn malformed_headers_are_ignored_as_a_whole() {
         ("x-forwarded-host", "user@evil.test"),
     ];
     assert_eq!(who(&app, &headers).await, "203.0.113.7 http own.test");
+}
+
+#[tokio::test]
+async fn only_the_family_the_proxy_writes_is_read() {
+    let with = |headers| {
+        let proxies = TrustedProxies::parse(["127.0.0.1"])
+            .expect("valid ranges")
+            .with_headers(headers);
+        chain_middleware((test::lint(), wrap_trusted_proxies(proxies))).apply(whoami)
+    };
+    let both = [
+        ("forwarded", "for=6.6.6.6;proto=https;host=evil.test"),
+        ("x-forwarded-for", "6.6.6.6, 203.0.113.7"),
+        ("x-forwarded-host", "app.example"),
+    ];
+    // By default `Forwarded` wins: a proxy that does not write it must remove it.
+    assert_eq!(
+        who(&with(ForwardingHeaders::Both), &both).await,
+        "6.6.6.6 https evil.test"
+    );
+    assert_eq!(
+        who(&with(ForwardingHeaders::XForwarded), &both).await,
+        "203.0.113.7 http app.example"
+    );
+    assert_eq!(
+        who(&with(ForwardingHeaders::Forwarded), &both).await,
+        "6.6.6.6 https evil.test"
+    );
+    // A family not read is ignored even when it is the only one there.
+    let x_only = &both[1..];
+    assert_eq!(
+        who(&with(ForwardingHeaders::Forwarded), x_only).await,
+        "127.0.0.1 http own.test"
+    );
+    let forwarded_only = &both[..1];
+    assert_eq!(
+        who(&with(ForwardingHeaders::XForwarded), forwarded_only).await,
+        "127.0.0.1 http own.test"
+    );
 }
