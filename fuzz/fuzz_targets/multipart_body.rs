@@ -1,6 +1,6 @@
 //! multipart/form-data bodies: every part is read or the body is refused with a 4xx, never
 //! a panic or a 5xx; a part's data is bytes of the body, and there are no more parts than
-//! boundary lines.
+//! boundary lines. A file name made safe is one plain file name, whatever the client sent.
 #![no_main]
 
 mod common;
@@ -19,6 +19,9 @@ fuzz_target!(|data: &[u8]| {
         let mut count = 0;
         while let Some(mut part) = parts.next_part().await? {
             count += 1;
+            if let Some(name) = part.safe_filename() {
+                assert_safe(&name);
+            }
             let bytes = part.bytes().await?;
             assert!(
                 bytes.is_empty() || data.windows(bytes.len()).any(|w| w == &bytes[..]),
@@ -36,3 +39,24 @@ fuzz_target!(|data: &[u8]| {
         }
     }
 });
+
+/// One name a folder can hold and no more: a single normal path component on Unix and on
+/// Windows, visible, at most 255 bytes, not a Windows device.
+fn assert_safe(name: &str) {
+    use std::path::{Component, Path};
+    assert!(!name.is_empty() && name.len() <= 255, "{name:?}");
+    assert!(
+        !name.contains(['/', '\\', ':', '<', '>', '"', '|', '?', '*']),
+        "{name:?}"
+    );
+    assert!(!name.chars().any(char::is_control), "{name:?}");
+    assert!(!name.starts_with('.') && !name.ends_with('.'), "{name:?}");
+    assert!(name.trim() == name, "{name:?}");
+    let components: Vec<_> = Path::new(name).components().collect();
+    assert!(
+        matches!(components[..], [Component::Normal(one)] if one == name),
+        "{name:?}"
+    );
+    let stem = name.split('.').next().unwrap().trim_end().to_ascii_uppercase();
+    assert!(!["CON", "PRN", "AUX", "NUL"].contains(&stem.as_str()), "{name:?}");
+}

@@ -5,6 +5,7 @@ mod multipart_error;
 mod multipart_ext;
 mod multipart_middleware;
 mod part;
+mod safe_filename;
 
 pub use multipart::Multipart;
 pub use multipart_error::{MultipartError, MALFORMED_MULTIPART};
@@ -14,3 +15,4 @@ pub use multipart_middleware::{
     DEFAULT_MAX_PARTS, NOT_MULTIPART, NO_BOUNDARY,
 };
 pub use part::Part;
+pub use safe_filename::safe_filename;

@@ -29,9 +29,18 @@ impl Part {
         self.inner.name()
     }
 
-    /// The `filename` parameter of the part's `Content-Disposition`, even an empty one.
+    /// The `filename` parameter of the part's `Content-Disposition`, even an empty one, as the
+    /// client sent it: it may be a path (`../../etc/passwd`). To name a file on disk, use
+    /// [`Part::safe_filename`].
     pub fn filename(&self) -> Option<&str> {
         self.inner.file_name()
+    }
+
+    /// The [`filename`](Part::filename) made safe to use as one file name in a folder of
+    /// yours ([`safe_filename`](crate::safe_filename)); `None` when the part has none or nothing
+    /// usable is left.
+    pub fn safe_filename(&self) -> Option<String> {
+        self.filename().and_then(crate::safe_filename)
     }
 
     /// Whether the part is a file: its `Content-Disposition` has a `filename` parameter.
