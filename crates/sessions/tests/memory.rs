@@ -6,7 +6,8 @@ use std::time::Duration;
 use shallot_core::http::StatusCode;
 use shallot_core::{chain_middleware, status, test, ChainHandler, HttpError, Request, Response};
 use shallot_sessions::{
-    wrap_memory_sessions, wrap_sessions, MemoryStore, SessionsExt, SessionsMiddleware,
+    wrap_memory_sessions, wrap_sessions, Change, MemoryStore, SessionData, SessionId, SessionsExt,
+    SessionsMiddleware, Store, StoreFuture,
 };
 
 /// `/visit` counts, `/login` sets a user and rotates, `/logout` destroys, `/read` reads.
@@ -242,61 +243,50 @@ async fn the_cookie_name_is_the_one_given_and_the_default_name_is_then_ignored()
 /// A store that takes a second for everything: a database that stopped answering.
 struct StalledStore;
 
-impl shallot_sessions::Store for StalledStore {
-    fn load<'a>(
-        &'a self,
-        _id: &'a shallot_sessions::SessionId,
-        _ttl: Duration,
-    ) -> shallot_sessions::StoreFuture<'a, Option<shallot_sessions::SessionData>> {
-        Box::pin(async {
-            tokio::time::sleep(Duration::from_secs(1)).await;
-            Ok(None)
-        })
+/// `value`, a second later.
+fn stalled<'a, T: Send + 'a>(value: T) -> StoreFuture<'a, T> {
+    Box::pin(async move {
+        tokio::time::sleep(Duration::from_secs(1)).await;
+        Ok(value)
+    })
+}
+
+impl Store for StalledStore {
+    fn load<'a>(&'a self, _: &'a SessionId, _: Duration) -> StoreFuture<'a, Option<SessionData>> {
+        stalled(None)
     }
 
     fn update<'a>(
         &'a self,
-        id: &'a shallot_sessions::SessionId,
-        ttl: Duration,
-        _change: shallot_sessions::Change<'a>,
-    ) -> shallot_sessions::StoreFuture<'a, Option<shallot_sessions::SessionData>> {
-        self.load(id, ttl)
+        _: &'a SessionId,
+        _: Duration,
+        _: Change<'a>,
+    ) -> StoreFuture<'a, Option<SessionData>> {
+        stalled(None)
     }
 
     fn create<'a>(
         &'a self,
-        _id: &'a shallot_sessions::SessionId,
-        _data: &'a shallot_sessions::SessionData,
-        _ttl: Duration,
-    ) -> shallot_sessions::StoreFuture<'a, bool> {
-        Box::pin(async {
-            tokio::time::sleep(Duration::from_secs(1)).await;
-            Ok(true)
-        })
+        _: &'a SessionId,
+        _: &'a SessionData,
+        _: Duration,
+    ) -> StoreFuture<'a, bool> {
+        stalled(true)
     }
 
     fn rename<'a>(
         &'a self,
-        _from: &'a shallot_sessions::SessionId,
-        to: &'a shallot_sessions::SessionId,
-        ttl: Duration,
-    ) -> shallot_sessions::StoreFuture<'a, bool> {
-        self.create(to, &EMPTY, ttl)
+        _: &'a SessionId,
+        _: &'a SessionId,
+        _: Duration,
+    ) -> StoreFuture<'a, bool> {
+        stalled(true)
     }
 
-    fn delete<'a>(
-        &'a self,
-        _id: &'a shallot_sessions::SessionId,
-    ) -> shallot_sessions::StoreFuture<'a, ()> {
-        Box::pin(async {
-            tokio::time::sleep(Duration::from_secs(1)).await;
-            Ok(())
-        })
+    fn delete<'a>(&'a self, _: &'a SessionId) -> StoreFuture<'a, ()> {
+        stalled(())
     }
 }
-
-static EMPTY: std::sync::LazyLock<shallot_sessions::SessionData> =
-    std::sync::LazyLock::new(shallot_sessions::SessionData::new);
 
 // On tokio's paused clock the store's second and the timeout are exact, whatever the load.
 #[tokio::test(start_paused = true)]
