@@ -23,6 +23,7 @@ seed static_path '/css/style.css' 1; seed static_path '/%2e%2e/x' 2
 seed json_body '{"a":[1,2.5,"x",null,true]}' 1
 seed multipart_body 'pre\r\n--X\r\nContent-Disposition: form-data; name="a"\r\n\r\n1\r\n--X\r\nContent-Disposition: form-data; name="f"; filename=""\r\n\r\nxyz\r\n--X--\r\n' 1
 seed multipart_body '--X\r\nContent-Disposition: form-data; name="f"; filename="../a\\\\b/ .c<1>.txt. "\r\n\r\nxyz\r\n--X--\r\n' 2
+seed multipart_body '--X\r\nContent-Disposition: form-data; name="f"; filename="invoice\xe2\x80\xaefdp.exe"\r\n\r\nMZ\r\n--X--\r\n' 3
 
 seed accept_encoding 'gzip;q=0.8, br;q=1.0, *;q=0' 1; seed accept_encoding 'x-gzip, zstd;q=0.001' 2
 seed forwarded_headers 'for=192.0.2.60;proto=https, for="[2001:db8::1]:80";host=a.test' 1

@@ -50,6 +50,9 @@ fn assert_safe(name: &str) {
         "{name:?}"
     );
     assert!(!name.chars().any(char::is_control), "{name:?}");
+    let bidi = |c| matches!(c, '\u{061C}' | '\u{200E}'..='\u{200F}' | '\u{202A}'..='\u{202E}');
+    let isolate = |c| matches!(c, '\u{2066}'..='\u{2069}');
+    assert!(!name.chars().any(|c| bidi(c) || isolate(c)), "{name:?}");
     assert!(!name.starts_with('.') && !name.ends_with('.'), "{name:?}");
     assert!(name.trim() == name, "{name:?}");
     let components: Vec<_> = Path::new(name).components().collect();

@@ -6,12 +6,12 @@ const MAX_LEN: usize = 255;
 /// nothing usable is left (name the file yourself then).
 ///
 /// The name is never a path: only what follows the last `/` or `\` is kept (browsers on
-/// Windows once sent whole paths), and characters that are not allowed in file names on
-/// common systems or that would hide its end are removed (controls, `<>:"|?*`). Leading dots
-/// are dropped (no hidden file, no `..`), and so are spaces and dots at either end (Windows
-/// drops trailing ones itself, so `a.php.` would be `a.php` there); at most 255 bytes are kept.
-/// Windows device names (`CON`, `NUL`, `COM1`…) are refused. Two uploads may still bear the
-/// same name, and an extension says nothing of the content.
+/// Windows once sent whole paths). Removed: controls, the characters Windows refuses
+/// (`<>:"|?*`) and Unicode's bidirectional controls (with which `invoice\u{202E}fdp.exe`
+/// shows as `invoiceexe.pdf`). Trimmed: dots and spaces at either end (no hidden file, no
+/// `..`; Windows drops trailing ones itself, so `a.php.` would be `a.php` there). At most 255
+/// bytes are kept. Windows device names (`CON`, `NUL`, `COM1`…) are refused. Two uploads may
+/// still bear the same name, and an extension says nothing of the content.
 ///
 /// # Examples
 ///
@@ -29,7 +29,7 @@ pub fn safe_filename(name: &str) -> Option<String> {
     let last = name.rsplit(['/', '\\']).next().unwrap_or_default();
     let kept: String = last
         .chars()
-        .filter(|c| !c.is_control() && !matches!(c, '<' | '>' | ':' | '"' | '|' | '?' | '*'))
+        .filter(|&c| !c.is_control() && !is_reserved(c) && !is_bidi_control(c))
         .collect();
     let trimmed = kept
         .trim_start_matches(|c: char| c == '.' || c.is_whitespace())
@@ -41,6 +41,19 @@ pub fn safe_filename(name: &str) -> Option<String> {
     // Cutting may leave a dot or a space at the end again.
     let cut = trimmed[..end].trim_end_matches(|c: char| c == '.' || c.is_whitespace());
     (!cut.is_empty() && !is_windows_device(cut)).then(|| cut.to_owned())
+}
+
+/// Characters Windows does not allow in a file name (besides the separators and controls).
+fn is_reserved(c: char) -> bool {
+    matches!(c, '<' | '>' | ':' | '"' | '|' | '?' | '*')
+}
+
+/// Unicode's bidirectional controls: `invoice\u{202E}fdp.exe` shows as `invoiceexe.pdf`.
+fn is_bidi_control(c: char) -> bool {
+    matches!(
+        c,
+        '\u{061C}' | '\u{200E}' | '\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}'
+    )
 }
 
 /// Whether `name` opens a Windows device whatever its extension (`con`, `nul.txt`, `COM1.log`).
@@ -78,6 +91,8 @@ mod tests {
             ("nul\u{0}byte.txt", Some("nulbyte.txt")),
             ("line\nbreak\r.txt", Some("linebreak.txt")),
             ("a<b>c:d\"e|f?g*h.txt", Some("abcdefgh.txt")),
+            ("invoice\u{202E}fdp.exe", Some("invoicefdp.exe")),
+            ("\u{2066}a\u{2069}\u{200F}.txt", Some("a.txt")),
             ("C:evil.txt", Some("Cevil.txt")),
             ("CON", None),
             ("con.txt", None),
