@@ -215,7 +215,11 @@ async fn two_processes_behind_nginx_share_sessions_and_see_the_real_client() {
     // The client, not the proxy, and not what the client claims in either family of
     // forwarding headers: nginx appends to `X-Forwarded-For` and removes a client's
     // `Forwarded` (which, when present, the server reads first).
-    let real = serde_json::json!({"ip": "127.0.0.1", "scheme": "http", "host": format!("127.0.0.1:{port}")});
+    let real = serde_json::json!({
+        "ip": "127.0.0.1",
+        "scheme": "http",
+        "host": format!("127.0.0.1:{port}"),
+    });
     for claim in [
         &[("x-forwarded-for", "6.6.6.6")][..],
         &[("forwarded", "for=6.6.6.6;proto=https;host=evil.test")],

@@ -112,9 +112,9 @@ impl TrustedProxies {
     }
 
     /// The client as the forwarding headers read ([`TrustedProxies::with_headers`]) describe
-    /// it, when the request came from a trusted `peer`: the rightmost hop that is not itself a trusted proxy (or the leftmost,
-    /// when every hop is), with its scheme and host. `None` when the peer is not trusted or
-    /// no usable header says anything.
+    /// it, when the request came from a trusted `peer`: the rightmost hop that is not itself
+    /// a trusted proxy (or the leftmost, when every hop is), with its scheme and host. `None`
+    /// when the peer is not trusted or no usable header says anything.
     pub fn client(&self, req: &Request, peer: IpAddr) -> Option<Hop> {
         if !self.trusts(peer) {
             return None;
