@@ -31,16 +31,19 @@ pub fn safe_filename(name: &str) -> Option<String> {
         .chars()
         .filter(|&c| !c.is_control() && !is_reserved(c) && !is_bidi_control(c))
         .collect();
-    let trimmed = kept
-        .trim_start_matches(|c: char| c == '.' || c.is_whitespace())
-        .trim_end_matches(|c: char| c == '.' || c.is_whitespace());
-    let mut end = trimmed.len().min(MAX_LEN);
-    while !trimmed.is_char_boundary(end) {
+    let kept = kept.trim_start_matches(is_trimmed);
+    let mut end = kept.len().min(MAX_LEN);
+    while !kept.is_char_boundary(end) {
         end -= 1;
     }
-    // Cutting may leave a dot or a space at the end again.
-    let cut = trimmed[..end].trim_end_matches(|c: char| c == '.' || c.is_whitespace());
-    (!cut.is_empty() && !is_windows_device(cut)).then(|| cut.to_owned())
+    // The end is trimmed after the cut, which could otherwise leave a dot or a space there.
+    let safe = kept[..end].trim_end_matches(is_trimmed);
+    (!safe.is_empty() && !is_windows_device(safe)).then(|| safe.to_owned())
+}
+
+/// Dots and spaces, dropped at both ends of a name.
+fn is_trimmed(c: char) -> bool {
+    c == '.' || c.is_whitespace()
 }
 
 /// Characters Windows does not allow in a file name (besides the separators and controls).
